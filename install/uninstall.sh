@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Removes everything install.sh created in the database named by the standard libpq
+# variables: the jar and, through its REMOVE actions, the warden schema's functions and
+# types, then the schema and the warden_operator role. Run it as a superuser.
+#
+# The PL/Java extension stays: other code may use it (DROP EXTENSION pljava CASCADE removes
+# it). warden_operator is a cluster-wide role: it stays while pgwarden is installed in
+# another database of the cluster.
+set -euo pipefail
+
+die() {
+    echo "uninstall.sh: $*" >&2
+    exit 1
+}
+
+sql() {
+    psql -X -q -At -v ON_ERROR_STOP=1 "$@"
+}
+
+command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
+database=$(sql -c "SELECT current_database()") ||
+    die "cannot connect to the server named by PGHOST/PGPORT/PGDATABASE/PGUSER"
+
+sql -1 <<'SQL'
+SELECT to_regclass('sqlj.jar_repository') IS NOT NULL AS has_pljava \gset
+\if :has_pljava
+SELECT EXISTS (SELECT FROM sqlj.jar_repository WHERE jarname = 'pgwarden') AS installed \gset
+\if :installed
+SELECT sqlj.remove_jar('pgwarden', true);
+\endif
+\endif
+DO $$
+BEGIN
+    DROP SCHEMA IF EXISTS warden;
+EXCEPTION WHEN dependent_objects_still_exist THEN
+    RAISE NOTICE 'schema warden kept: it holds objects pgwarden did not create';
+END
+$$;
+DO $$
+BEGIN
+    DROP ROLE IF EXISTS warden_operator;
+EXCEPTION WHEN dependent_objects_still_exist THEN
+    RAISE NOTICE 'role warden_operator kept: pgwarden is installed in another database';
+END
+$$;
+SQL
+echo "pgwarden removed from database $database"

@@ -1,0 +1,136 @@
+package org.pgwarden;
+
+import java.util.List;
+
+/**
+ * Result rows as a JSON array of objects keyed by SQL column name: the form in which the
+ * PL/Java entry points hand rows to SQL, which turns them back into typed rows with
+ * json_populate_recordset. Values the server gave as text stay text and are parsed by the
+ * column's own input function in the same session, so DateStyle and IntervalStyle agree.
+ */
+public final class Json {
+
+    private final StringBuilder out = new StringBuilder();
+    private boolean firstField;
+
+    private Json() {
+    }
+
+    public static String actionRows(List<ActionRow> rows) {
+        Json json = new Json();
+        json.out.append('[');
+        for (ActionRow r : rows) {
+            json.beginObject()
+                    .field("pid", r.pid())
+                    .field("usename", r.usename())
+                    .field("application_name", r.applicationName())
+                    .field("datname", r.datname())
+                    .field("client_addr", r.clientAddr())
+                    .field("backend_start", r.backendStart())
+                    .field("state", r.state())
+                    .field("age", r.age())
+                    .field("action", r.action().label())
+                    .field("outcome", r.outcome().label())
+                    .field("query_preview", r.queryPreview())
+                    .endObject();
+        }
+        return json.out.append(']').toString();
+    }
+
+    public static String reportRows(List<ReportRow> rows) {
+        Json json = new Json();
+        json.out.append('[');
+        for (ReportRow r : rows) {
+            json.beginObject()
+                    .field("pid", r.pid())
+                    .field("datname", r.datname())
+                    .field("usename", r.usename())
+                    .field("application_name", r.applicationName())
+                    .field("client_addr", r.clientAddr())
+                    .field("backend_type", r.backendType())
+                    .field("state", r.state())
+                    .field("wait_event_type", r.waitEventType())
+                    .field("wait_event", r.waitEvent())
+                    .field("backend_start", r.backendStart())
+                    .field("backend_age", r.backendAge())
+                    .field("xact_age", r.xactAge())
+                    .field("query_age", r.queryAge())
+                    .field("state_age", r.stateAge())
+                    .field("blocked_by", r.blockedBy())
+                    .field("query_preview", r.queryPreview())
+                    .field("advice", r.advice())
+                    .endObject();
+        }
+        return json.out.append(']').toString();
+    }
+
+    private Json beginObject() {
+        if (out.length() > 1) {
+            out.append(',');
+        }
+        out.append('{');
+        firstField = true;
+        return this;
+    }
+
+    private Json endObject() {
+        out.append('}');
+        return this;
+    }
+
+    private Json name(String name) {
+        if (!firstField) {
+            out.append(',');
+        }
+        firstField = false;
+        string(name);
+        out.append(':');
+        return this;
+    }
+
+    private Json field(String name, int value) {
+        name(name).out.append(value);
+        return this;
+    }
+
+    private Json field(String name, List<Integer> values) {
+        name(name).out.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            out.append(i == 0 ? "" : ",").append(values.get(i));
+        }
+        out.append(']');
+        return this;
+    }
+
+    private Json field(String name, String value) {
+        name(name);
+        if (value == null) {
+            out.append("null");
+        } else {
+            string(value);
+        }
+        return this;
+    }
+
+    private void string(String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,35 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ArgumentsTest {
+
+    @Test
+    void aRefusalNamesTheParameterAndQuotesTheValue() {
+        assertEquals("invalid value for parameter \"grace\": \"00:11:00\""
+                + " (must be at most 10 minutes)",
+                Arguments.message("grace", "00:11:00", "must be at most 10 minutes"));
+    }
+
+    @Test
+    void aNullValueIsShownAsNull() {
+        assertEquals("invalid value for parameter \"threshold\": NULL (must be an interval)",
+                Arguments.message("threshold", null, "must be an interval"));
+    }
+
+    @Test
+    void logValuesAreQuotedSoThatALineCannotBeForged() {
+        assertEquals("\"a \\\"b\\\" \\\\ \\nc\"", ServerMessages.quote("a \"b\" \\ \nc"));
+        assertEquals("NULL", ServerMessages.quote(null));
+    }
+
+    @Test
+    void blockingPidsAreReadFromTheirTextForm() {
+        assertEquals(List.of(), BackendReport.pids(null));
+        assertEquals(List.of(), BackendReport.pids(""));
+        assertEquals(List.of(12, 345), BackendReport.pids("12,345"));
+    }
+}

@@ -1,0 +1,115 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar and install/install.sh and install/uninstall.sh against a real server. */
+class InstallScriptIT {
+
+    private final TestServer server = TestServer.get();
+
+    @Test
+    void theShippedJarHoldsNoPlJavaClassesAndNamesItsDescriptor() throws Exception {
+        Path jar = Paths.get(System.getProperty("pgwarden.jar", "target/pgwarden.jar"));
+        try (JarFile file = new JarFile(jar.toFile())) {
+            assertTrue(file.stream().noneMatch(e -> e.getName().startsWith("org/postgresql/")),
+                    "the server supplies PL/Java's classes");
+            assertTrue(file.getEntry("pgwarden.ddr") != null);
+            assertTrue(file.getEntry("org/pgwarden/pljava/WardenFunctions.class") != null);
+            assertEquals("TRUE", file.getManifest().getAttributes("pgwarden.ddr")
+                    .getValue("SQLJDeploymentDescriptor"));
+        }
+    }
+
+    @Test
+    void installStopsWithAClearMessageWhenPlJavaIsMissing() throws Exception {
+        if (server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT without-PL/Java case:"
+                    + " PL/Java is installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is installed");
+        }
+        Scripts.Result result = Scripts.run(server, "install/install.sh");
+
+        assertNotEquals(0, result.exitCode());
+        assertTrue(result.output().contains("install.sh: PL/Java is not installed in this"
+                + " server"), result.output());
+        assertFalse(server.queryBoolean("SELECT to_regnamespace('warden') IS NOT NULL"));
+    }
+
+    @Test
+    void aSecondInstallKeepsTheSameStateAndUninstallRemovesEverything() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT install/uninstall case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        server.execute("DROP ROLE IF EXISTS warden_it_member");
+        try {
+            Scripts.install(server);
+            server.execute("CREATE ROLE warden_it_member LOGIN");
+            server.execute("GRANT warden_operator TO warden_it_member");
+            String first = catalogState();
+
+            Scripts.install(server);
+
+            assertEquals(first, catalogState());
+            assertTrue(server.queryBoolean("SELECT pg_has_role('warden_it_member',"
+                    + " 'warden_operator', 'MEMBER')"), "an upgrade dropped a membership");
+
+            Scripts.Result removed = Scripts.run(server, "install/uninstall.sh");
+
+            assertEquals(0, removed.exitCode(), removed.output());
+            assertFalse(server.queryBoolean("SELECT to_regnamespace('warden') IS NOT NULL"));
+            assertFalse(server.queryBoolean(
+                    "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = 'warden_operator')"));
+            assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM sqlj.jar_repository"
+                    + " WHERE jarname = 'pgwarden')"));
+            assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM pg_proc"
+                    + " WHERE proname LIKE '%long_running%' OR proname LIKE 'reap_idle%')"));
+        } finally {
+            server.execute("DROP ROLE IF EXISTS warden_it_member");
+            Scripts.install(server);
+        }
+    }
+
+    /** What install creates, as text: functions, types, grants, comments, the role. */
+    private String catalogState() throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
+                    SELECT string_agg(line, E'\\n' ORDER BY line) FROM (
+                        SELECT p.oid::regprocedure::text || ' returns '
+                               || pg_get_function_result(p.oid) || ' ' || p.prosecdef
+                               || ' ' || coalesce(p.proacl::text, '') || ' '
+                               || coalesce(obj_description(p.oid, 'pg_proc'), '') AS line
+                        FROM pg_proc p WHERE p.pronamespace = 'warden'::regnamespace
+                        UNION ALL
+                        SELECT 'type ' || t.typname || ' ' || format_type(t.oid, NULL)
+                        FROM pg_type t WHERE t.typnamespace = 'warden'::regnamespace
+                        UNION ALL
+                        SELECT 'schema ' || coalesce(n.nspacl::text, '')
+                        FROM pg_namespace n WHERE n.nspname = 'warden'
+                        UNION ALL
+                        SELECT 'operator in ' || r.rolname
+                        FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid
+                        WHERE m.member = 'warden_operator'::regrole
+                        UNION ALL
+                        SELECT 'classpath ' || sqlj.get_classpath('warden')
+                    ) AS state(line)
+                    """)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+
+    @Test
+    void writesNullsArraysAndEscapes() {
+        ReportRow row = new ReportRow(7, "db", "alice", "app \"x\"\\\n\t\u0001", null,
+                "client backend", "active", "Lock", "relation", "2026-11-25 10:00:00+00",
+                "00:01:00", null, "00:00:30", "00:00:30", List.of(3, 4), "SELECT 1", "a");
+
+        assertEquals("[{\"pid\":7,\"datname\":\"db\",\"usename\":\"alice\","
+                + "\"application_name\":\"app \\\"x\\\"\\\\\\n\\t\\u0001\",\"client_addr\":null,"
+                + "\"backend_type\":\"client backend\",\"state\":\"active\","
+                + "\"wait_event_type\":\"Lock\",\"wait_event\":\"relation\","
+                + "\"backend_start\":\"2026-11-25 10:00:00+00\",\"backend_age\":\"00:01:00\","
+                + "\"xact_age\":null,\"query_age\":\"00:00:30\",\"state_age\":\"00:00:30\","
+                + "\"blocked_by\":[3,4],\"query_preview\":\"SELECT 1\",\"advice\":\"a\"}]",
+                Json.reportRows(List.of(row)));
+    }
+
+    @Test
+    void writesActionLabelsAndSeparatesRows() {
+        ActionRow a = new ActionRow(1, "u", "a", "d", "127.0.0.1", "s", "active", "1s",
+                Action.CANCEL, Outcome.STILL_RUNNING, "q");
+
+        String json = Json.actionRows(List.of(a, a));
+
+        assertEquals(2, json.split("\\},\\{").length);
+        assertEquals(true, json.contains("\"action\":\"cancel\",\"outcome\":\"still running\""));
+    }
+
+    @Test
+    void anEmptyResultIsAnEmptyArray() {
+        assertEquals("[]", Json.actionRows(List.of()));
+        assertEquals("[]", Json.reportRows(List.of()));
+    }
+}

@@ -1,0 +1,42 @@
+package org.pgwarden;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the project's install scripts against the test server, as an operator would. */
+final class Scripts {
+
+    /** What a script printed, and how it exited. */
+    record Result(int exitCode, String output) {
+    }
+
+    private Scripts() {
+    }
+
+    static Result run(TestServer server, String script) throws IOException, InterruptedException {
+        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
+        ProcessBuilder pb = new ProcessBuilder(List.of("bash",
+                basedir.resolve(script).toString())).redirectErrorStream(true);
+        pb.environment().putAll(server.libpqEnvironment());
+        pb.environment().put("PGWARDEN_JAR", System.getProperty("pgwarden.jar",
+                basedir.resolve("target/pgwarden.jar").toString()));
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(script + " did not finish in 120 s:\n" + output);
+        }
+        return new Result(p.exitValue(), output);
+    }
+
+    /** Installs pgwarden with install/install.sh, or fails with what the script said. */
+    static void install(TestServer server) throws IOException, InterruptedException {
+        Result result = run(server, "install/install.sh");
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("install/install.sh failed:\n" + result.output());
+        }
+    }
+}

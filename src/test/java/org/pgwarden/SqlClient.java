@@ -1,0 +1,96 @@
+package org.pgwarden;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Calls the warden SQL functions, which run the core inside the server through PL/Java. */
+final class SqlClient implements WardenClient {
+
+    @Override
+    public List<ActionRow> cancelLongRunning(Connection caller, String threshold,
+            Boolean escalate, String grace, Boolean dryRun) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.cancel_long_running(?::interval, ?, ?::interval, ?)")) {
+            ps.setString(1, threshold);
+            setBoolean(ps, 2, escalate);
+            ps.setString(3, grace);
+            setBoolean(ps, 4, dryRun);
+            return actionRows(ps);
+        }
+    }
+
+    @Override
+    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun)
+            throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.reap_idle_in_tx(?::interval, ?)")) {
+            ps.setString(1, threshold);
+            setBoolean(ps, 2, dryRun);
+            return actionRows(ps);
+        }
+    }
+
+    @Override
+    public List<ReportRow> backendReport(Connection caller, Boolean includeIdle)
+            throws SQLException {
+        List<ReportRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.backend_report(?)")) {
+            setBoolean(ps, 1, includeIdle);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Integer[] blockedBy = (Integer[]) rs.getArray("blocked_by").getArray();
+                    rows.add(new ReportRow(rs.getInt("pid"), rs.getString("datname"),
+                            rs.getString("usename"), rs.getString("application_name"),
+                            rs.getString("client_addr"), rs.getString("backend_type"),
+                            rs.getString("state"), rs.getString("wait_event_type"),
+                            rs.getString("wait_event"), rs.getString("backend_start"),
+                            rs.getString("backend_age"), rs.getString("xact_age"),
+                            rs.getString("query_age"), rs.getString("state_age"),
+                            Arrays.asList(blockedBy), rs.getString("query_preview"),
+                            rs.getString("advice")));
+                }
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void grantOperator(Connection admin, String role) throws SQLException {
+        try (Statement st = admin.createStatement()) {
+            st.execute("GRANT warden_operator TO " + role);
+        }
+    }
+
+    private static List<ActionRow> actionRows(PreparedStatement ps) throws SQLException {
+        List<ActionRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new ActionRow(rs.getInt("pid"), rs.getString("usename"),
+                        rs.getString("application_name"), rs.getString("datname"),
+                        rs.getString("client_addr"), rs.getString("backend_start"),
+                        rs.getString("state"), rs.getString("age"),
+                        Action.ofLabel(rs.getString("action")),
+                        Outcome.ofLabel(rs.getString("outcome")),
+                        rs.getString("query_preview")));
+            }
+        }
+        return rows;
+    }
+
+    private static void setBoolean(PreparedStatement ps, int index, Boolean value)
+            throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BOOLEAN);
+        } else {
+            ps.setBoolean(index, value);
+        }
+    }
+}

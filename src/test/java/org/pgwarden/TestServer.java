@@ -1,0 +1,359 @@
+package org.pgwarden;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The PostgreSQL server the integration tests run against: a throwaway cluster made with the
+ * installed server binaries (initdb, pg_ctl, a free port, data under target/, stopped when
+ * the test JVM exits), or an existing server named by PGWARDEN_TEST_HOST, PGWARDEN_TEST_PORT,
+ * PGWARDEN_TEST_USER (a superuser) and PGWARDEN_TEST_PASSWORD.
+ */
+final class TestServer {
+
+    static final String DATABASE = "pgwarden_test";
+    /** Every victim session's application_name starts with this, so cleanup finds them. */
+    static final String VICTIM_APP = "pgwarden-victim";
+
+    private static TestServer instance;
+
+    final String host;
+    final int port;
+    final String superuser;
+    final String password;
+    final Path bindir;
+    private final Path dataDir;
+
+    private TestServer(String host, int port, String superuser, String password, Path bindir,
+            Path dataDir) {
+        this.host = host;
+        this.port = port;
+        this.superuser = superuser;
+        this.password = password;
+        this.bindir = bindir;
+        this.dataDir = dataDir;
+    }
+
+    static synchronized TestServer get() {
+        if (instance == null) {
+            try {
+                instance = System.getenv("PGWARDEN_TEST_HOST") != null ? external() : local();
+                instance.createDatabase();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test server: " + e, e);
+            }
+        }
+        return instance;
+    }
+
+    Connection connect() throws SQLException {
+        return connect(superuser, password, "pgwarden-test");
+    }
+
+    Connection connect(String user, String pass, String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (pass != null) {
+            props.setProperty("password", pass);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + host + ":" + port + "/" + DATABASE, props);
+    }
+
+    /** The libpq variables that point psql and the install scripts at the test database. */
+    Map<String, String> libpqEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PGHOST", host);
+        env.put("PGPORT", String.valueOf(port));
+        env.put("PGUSER", superuser);
+        env.put("PGDATABASE", DATABASE);
+        if (password != null) {
+            env.put("PGPASSWORD", password);
+        }
+        return env;
+    }
+
+    /** Whether PL/Java is installed in this server: pg_available_extensions lists it. */
+    boolean hasPlJava() throws SQLException {
+        return queryBoolean("SELECT EXISTS (SELECT FROM pg_available_extensions"
+                + " WHERE name = 'pljava')");
+    }
+
+    int serverVersionNum() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1));
+        }
+    }
+
+    /** The server log so far, or null when the server keeps no log file SQL can read. */
+    String serverLog() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT CASE WHEN pg_current_logfile() IS NOT NULL"
+                        + " THEN pg_read_file(pg_current_logfile()) END")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Terminates every victim session left over, and waits until they are gone. */
+    void terminateVictims() throws SQLException {
+        try (Connection c = connect()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE application_name LIKE ? || '%' AND pid <> pg_backend_pid()
+                    """)) {
+                ps.setString(1, VICTIM_APP);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getBoolean(1);
+                    }
+                }
+            }
+            Poll.until("victim sessions to exit", Duration.ofSeconds(20), () -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) = 0 FROM pg_stat_activity"
+                                + " WHERE application_name LIKE ? || '%'")) {
+                    ps.setString(1, VICTIM_APP);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getBoolean(1);
+                    }
+                }
+            });
+        }
+    }
+
+    boolean queryBoolean(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private void createDatabase() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", superuser);
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        String url = "jdbc:postgresql://" + host + ":" + port + "/postgres";
+        try (Connection c = DriverManager.getConnection(url, props);
+                Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            st.execute("CREATE DATABASE " + DATABASE);
+        }
+    }
+
+    private static TestServer external() {
+        String host = System.getenv("PGWARDEN_TEST_HOST");
+        int port = Integer.parseInt(System.getenv().getOrDefault("PGWARDEN_TEST_PORT", "5432"));
+        String user = System.getenv().getOrDefault("PGWARDEN_TEST_USER", "postgres");
+        System.out.println("[pgwarden-it] using the existing server " + host + ":" + port);
+        return new TestServer(host, port, user, System.getenv("PGWARDEN_TEST_PASSWORD"),
+                findBindir(), null);
+    }
+
+    private static TestServer local() throws IOException, InterruptedException {
+        Path bindir = findBindir();
+        Path base = Paths.get(System.getProperty("pgwarden.builddir", "target"))
+                .toAbsolutePath().resolve("pgwarden-it");
+        boolean root = "0".equals(run(List.of("id", "-u"), null).trim());
+        if (root && !accessibleToPostgres(base.getParent())) {
+            // initdb refuses to run as root, and the postgres account cannot reach target/
+            // here (a checkout under /root, say): keep the cluster in a temporary directory.
+            base = Files.createTempDirectory("pgwarden-it");
+            System.out.println("[pgwarden-it] target/ is not reachable for the postgres"
+                    + " account; cluster in " + base);
+        }
+        Path data = base.resolve("data");
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            runQuietly(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
+                    data.toString(), "-m", "immediate", "stop"));
+        }
+        deleteTree(base);
+        Files.createDirectories(base);
+        if (root) {
+            run(List.of("chown", "-R", "postgres:postgres", base.toString()), null);
+        }
+        run(asServerUser(root, bindir.resolve("initdb").toString(), "-D", data.toString(),
+                "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"), null);
+        int port = freePort();
+        Files.writeString(data.resolve("postgresql.conf"), settings(bindir, port),
+                java.nio.file.StandardOpenOption.APPEND);
+        run(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D", data.toString(),
+                "-l", base.resolve("startup.log").toString(), "-w", "-t", "60", "start"), null);
+        List<String> stop = asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
+                data.toString(), "-m", "fast", "-w", "stop");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> runQuietly(stop)));
+        System.out.println("[pgwarden-it] started a throwaway PostgreSQL cluster (" + bindir
+                + ") on 127.0.0.1:" + port + " in " + data);
+        return new TestServer("127.0.0.1", port, "postgres", null, bindir, data);
+    }
+
+    private static String settings(Path bindir, int port) {
+        StringBuilder conf = new StringBuilder("\n# pgwarden integration tests\n")
+                .append("port = ").append(port).append('\n')
+                .append("listen_addresses = '127.0.0.1'\n")
+                .append("unix_socket_directories = ''\n")
+                .append("max_connections = 300\n")
+                .append("fsync = off\n")
+                .append("synchronous_commit = off\n")
+                .append("full_page_writes = off\n")
+                .append("logging_collector = on\n")
+                .append("log_directory = 'log'\n")
+                .append("log_filename = 'postgresql.log'\n")
+                .append("log_line_prefix = '%m [%p] '\n");
+        Path lib = bindir.getParent().resolve("lib");
+        if (Files.exists(lib.resolve("pg_cron.so"))) {
+            // pg_cron's launcher is a background worker: rule 1 tests it is never signalled.
+            conf.append("shared_preload_libraries = 'pg_cron'\n")
+                    .append("cron.database_name = 'postgres'\n");
+        }
+        if (hasFile(lib, "libpljava-so-")) {
+            String libjvm = Paths.get(System.getProperty("java.home"), "lib", "server",
+                    "libjvm.so").toString();
+            conf.append("pljava.libjvm_location = '").append(libjvm).append("'\n")
+                    .append("pljava.vmoptions = '-Xshare:auto -XX:+UseSerialGC")
+                    .append(" -XX:TieredStopAtLevel=1 -Xms8m'\n");
+        }
+        return conf.toString();
+    }
+
+    /**
+     * The server binaries: PGWARDEN_PG_BINDIR, else the newest /usr/lib/postgresql/N/bin
+     * that has initdb, else the directory of initdb on the PATH.
+     */
+    static Path findBindir() {
+        String configured = System.getenv("PGWARDEN_PG_BINDIR");
+        if (configured != null) {
+            return Paths.get(configured);
+        }
+        Path debian = Paths.get("/usr/lib/postgresql");
+        if (Files.isDirectory(debian)) {
+            try (Stream<Path> versions = Files.list(debian)) {
+                Path newest = versions
+                        .filter(v -> Files.isExecutable(v.resolve("bin/initdb")))
+                        .max(Comparator.comparingInt(TestServer::versionOf)).orElse(null);
+                if (newest != null) {
+                    return newest.resolve("bin");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Paths.get(dir, "initdb"))) {
+                return Paths.get(dir);
+            }
+        }
+        throw new IllegalStateException("no PostgreSQL server binaries found (initdb): install"
+                + " postgresql-15 or set PGWARDEN_PG_BINDIR");
+    }
+
+    private static int versionOf(Path dir) {
+        try {
+            return Integer.parseInt(dir.getFileName().toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static boolean hasFile(Path dir, String prefix) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*")) {
+            return files.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean accessibleToPostgres(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try {
+            run(List.of("runuser", "-u", "postgres", "--", "test", "-x", dir.toString()), null);
+            return true;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static List<String> asServerUser(boolean root, String... command) {
+        List<String> full = new ArrayList<>();
+        if (root) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(List.of(command));
+        return full;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Runs a command to completion; its output on failure is part of the exception. */
+    static String run(List<String> command, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (env != null) {
+            pb.environment().putAll(env);
+        }
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed:\n" + output);
+        }
+        return output;
+    }
+
+    private static void runQuietly(List<String> command) {
+        try {
+            run(command, null);
+        } catch (IOException | InterruptedException e) {
+            // the cluster was not running
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real client session for the functions to act on, over its own pgjdbc connection. What
+ * it observes (its statement's SQLSTATE, its connection closing) is what a signal did to it.
+ */
+final class Victim implements AutoCloseable {
+
+    private final TestServer server;
+    final Connection conn;
+    final int pid;
+    final String applicationName;
+    private CompletableFuture<Void> running;
+
+    private Victim(TestServer server, Connection conn, String applicationName)
+            throws SQLException {
+        this.server = server;
+        this.conn = conn;
+        this.applicationName = applicationName;
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            this.pid = rs.getInt(1);
+        }
+    }
+
+    static Victim open(TestServer server, String name) throws SQLException {
+        return open(server, server.superuser, server.password, name);
+    }
+
+    static Victim open(TestServer server, String user, String password, String name)
+            throws SQLException {
+        String app = TestServer.VICTIM_APP + "-" + name;
+        return new Victim(server, server.connect(user, password, app), app);
+    }
+
+    /** Runs {@code sql} and waits for it to complete. */
+    Victim execute(String sql) throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute(sql);
+        }
+        return this;
+    }
+
+    /** Opens a transaction, runs {@code sql} in it and leaves it idle in transaction. */
+    Victim idleInTransaction(String sql) throws SQLException {
+        conn.setAutoCommit(false);
+        try (Statement st = conn.createStatement()) {
+            st.execute(sql);
+        }
+        awaitState("idle in transaction");
+        return this;
+    }
+
+    /** Leaves the session in a failed transaction: 'idle in transaction (aborted)'. */
+    Victim abortedTransaction() throws SQLException {
+        conn.setAutoCommit(false);
+        try (Statement st = conn.createStatement()) {
+            st.execute("SELECT 1/0");
+            fail("division by zero did not fail");
+        } catch (SQLException expected) {
+            // the transaction is now aborted
+        }
+        awaitState("idle in transaction (aborted)");
+        return this;
+    }
+
+    /** Starts {@code sql} on another thread and returns once the server shows it active. */
+    Victim start(String sql) {
+        running = CompletableFuture.runAsync(() -> {
+            try (Statement st = conn.createStatement()) {
+                st.execute(sql);
+            } catch (SQLException e) {
+                throw new RuntimeSqlException(e);
+            }
+        });
+        awaitState("active");
+        return this;
+    }
+
+    /** Waits until pg_stat_activity shows this session in {@code state}. */
+    void awaitState(String state) {
+        Poll.until("pid " + pid + " to be " + state, Duration.ofSeconds(20),
+                () -> state.equals(stateSeen()));
+    }
+
+    /** Waits until this session has been in its current query and state longer than age. */
+    void awaitAge(String age) {
+        Poll.until("pid " + pid + " to be older than " + age, Duration.ofSeconds(20), () -> {
+            try (Connection c = server.connect();
+                    PreparedStatement ps = c.prepareStatement("""
+                        SELECT clock_timestamp() - query_start > ?::interval
+                           AND clock_timestamp() - state_change > ?::interval
+                        FROM pg_stat_activity WHERE pid = ?""")) {
+                ps.setString(1, age);
+                ps.setString(2, age);
+                ps.setInt(3, pid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    String stateSeen() throws SQLException {
+        try (Connection c = server.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT state FROM pg_stat_activity WHERE pid = ?")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Whether a backend with this pid still exists. */
+    boolean backendExists() throws SQLException {
+        try (Connection c = server.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    /** The SQLSTATE the statement started with {@link #start} failed with. */
+    String awaitFailure() {
+        try {
+            running.get(30, TimeUnit.SECONDS);
+            fail("the victim's statement completed instead of failing");
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeSqlException sql) {
+                return sql.getCause().getSQLState();
+            }
+            throw new AssertionError(e);
+        } catch (TimeoutException | InterruptedException e) {
+            throw new AssertionError("the victim's statement is still running", e);
+        }
+    }
+
+    /** Whether the statement started with {@link #start} is still running. */
+    boolean stillRunning() {
+        return running != null && !running.isDone();
+    }
+
+    /** The SQLSTATE of the session's next statement, as a terminated session learns it. */
+    String nextStatementSqlState() {
+        SQLException e = assertThrows(SQLException.class, () -> {
+            try (Statement st = conn.createStatement()) {
+                st.execute("SELECT 1");
+            }
+        });
+        return e.getSQLState();
+    }
+
+    /** Asserts the connection still works, after a rollback of whatever failed. */
+    void assertUsable() throws SQLException {
+        if (!conn.getAutoCommit()) {
+            conn.rollback();
+        }
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            // already closed by the server
+        }
+    }
+
+    /** Carries an SQLException out of the victim's thread. */
+    static final class RuntimeSqlException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RuntimeSqlException(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+}

@@ -1,0 +1,530 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The rules of cancel_long_running, reap_idle_in_tx and backend_report, each observed on a
+ * real server through real victim sessions. Subclasses choose the way of calling them.
+ */
+abstract class WardenScenarios {
+
+    /** A loop that swallows every cancel: only a terminate stops it. */
+    static final String IGNORES_CANCEL = """
+        DO $$
+        BEGIN
+            LOOP
+                BEGIN
+                    PERFORM pg_sleep(0.05);
+                EXCEPTION WHEN query_canceled THEN
+                    NULL;
+                END;
+            END LOOP;
+        END
+        $$""";
+
+    static final String PASSWORD = "warden-it";
+
+    protected final TestServer server = TestServer.get();
+    protected Connection caller;
+    private final List<Victim> victims = new ArrayList<>();
+    private final List<String> roles = new ArrayList<>();
+    private final List<String> tables = new ArrayList<>();
+
+    protected abstract WardenClient client();
+
+    @BeforeEach
+    void openCaller() throws SQLException {
+        caller = server.connect();
+    }
+
+    @AfterEach
+    void cleanUp() throws SQLException {
+        victims.forEach(Victim::close);
+        server.terminateVictims();
+        caller.close();
+        for (String table : tables) {
+            server.execute("DROP TABLE IF EXISTS " + table);
+        }
+        for (String role : roles) {
+            server.execute("DROP ROLE IF EXISTS " + role);
+        }
+    }
+
+    // ---- cancel_long_running ------------------------------------------------------------
+
+    @Test
+    void cancelStopsTheQueryAndKeepsTheConnection() throws Exception {
+        Victim sleeper = victim("sleeper").start("SELECT pg_sleep(60)");
+        sleeper.awaitAge("100 milliseconds");
+
+        List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+
+        ActionRow row = rowFor(rows, sleeper);
+        assertEquals(Action.CANCEL, row.action());
+        assertEquals(Outcome.CANCELLED, row.outcome());
+        assertEquals("SELECT pg_sleep(60)", row.queryPreview());
+        assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
+        sleeper.assertUsable();
+    }
+
+    @Test
+    void aSessionThatHonoursTheCancelIsNeverEscalated() throws Exception {
+        Victim sleeper = victim("honours-cancel").start("SELECT pg_sleep(60)");
+        sleeper.awaitAge("100 milliseconds");
+
+        ActionRow row = rowFor(cancel("50 milliseconds", true, "5 seconds", false), sleeper);
+
+        assertEquals(Action.CANCEL, row.action());
+        assertEquals(Outcome.CANCELLED, row.outcome());
+        assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
+        sleeper.assertUsable();
+        assertEquals(List.of("cancel"), logLinesFor(sleeper, 1));
+    }
+
+    @Test
+    void aSessionThatIgnoresTheCancelIsTerminatedWhenEscalating() throws Exception {
+        Victim stubborn = victim("ignores-cancel").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+
+        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+                stubborn);
+
+        assertEquals(Action.TERMINATE, row.action());
+        assertEquals(Outcome.TERMINATED, row.outcome());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), stubborn.awaitFailure());
+        assertFalse(stubborn.backendExists());
+        assertEquals(List.of("cancel", "terminate"), logLinesFor(stubborn, 2));
+    }
+
+    @Test
+    void aSessionThatIgnoresTheCancelIsStillRunningWithoutEscalation() throws Exception {
+        Victim stubborn = victim("ignores-cancel").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+
+        ActionRow row = rowFor(cancel("50 milliseconds", false, "300 milliseconds", false),
+                stubborn);
+
+        assertEquals(Action.CANCEL, row.action());
+        assertEquals(Outcome.STILL_RUNNING, row.outcome());
+        assertTrue(stubborn.stillRunning());
+        assertEquals("active", stubborn.stateSeen());
+    }
+
+    @Test
+    void aLockWaiterIsCancelledAtOnceAndTheReportNamesItsBlocker() throws Exception {
+        String table = table("warden_it_lock");
+        Victim holder = victim("lock-holder")
+                .idleInTransaction("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        Victim waiter = victim("lock-waiter").start("SELECT count(*) FROM " + table);
+        Poll.until("the waiter to wait for the lock", Duration.ofSeconds(20),
+                () -> waitEventType(waiter).equals("Lock"));
+        waiter.awaitAge("100 milliseconds");
+
+        List<ReportRow> report = client().backendReport(caller, false);
+        ReportRow waiting = reportRowFor(report, waiter);
+        assertEquals(List.of(holder.pid), waiting.blockedBy());
+        assertTrue(waiting.advice().contains("waits for a lock held by pid " + holder.pid),
+                waiting.advice());
+        assertTrue(reportRowFor(report, holder).advice().endsWith("blocks 1 session(s)"),
+                reportRowFor(report, holder).advice());
+
+        List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+
+        assertEquals(Outcome.CANCELLED, rowFor(rows, waiter).outcome());
+        assertEquals(SqlState.QUERY_CANCELED.code(), waiter.awaitFailure());
+        assertTrue(rows.stream().noneMatch(r -> r.pid() == holder.pid),
+                "an idle-in-transaction holder has no query to cancel");
+        assertEquals("idle in transaction", holder.stateSeen());
+    }
+
+    @Test
+    void aDryRunCancelsNothing() throws Exception {
+        Victim sleeper = victim("dry-run-sleeper").start("SELECT pg_sleep(60)");
+        sleeper.awaitAge("100 milliseconds");
+
+        ActionRow row = rowFor(cancel("50 milliseconds", true, "1 second", true), sleeper);
+
+        assertEquals(Action.CANCEL, row.action());
+        assertEquals(Outcome.DRY_RUN, row.outcome());
+        assertTrue(sleeper.stillRunning());
+        assertEquals("active", sleeper.stateSeen());
+    }
+
+    // ---- reap_idle_in_tx ----------------------------------------------------------------
+
+    @Test
+    void reapTerminatesIdleAndAbortedTransactionsOnly() throws Exception {
+        Victim idleTx = victim("idle-tx").idleInTransaction("SELECT 1");
+        Victim aborted = victim("aborted-tx").abortedTransaction();
+        Victim idle = victim("idle");
+        Victim sleeper = victim("reap-sleeper").start("SELECT pg_sleep(60)");
+        idleTx.awaitAge("100 milliseconds");
+        aborted.awaitAge("100 milliseconds");
+
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+
+        for (Victim v : List.of(idleTx, aborted)) {
+            ActionRow row = rowFor(rows, v);
+            assertEquals(Action.TERMINATE, row.action());
+            assertEquals(Outcome.TERMINATED, row.outcome());
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
+        }
+        assertEquals("idle in transaction (aborted)", rowFor(rows, aborted).state());
+        assertTrue(rows.stream().noneMatch(r -> r.pid() == idle.pid || r.pid() == sleeper.pid));
+        idle.assertUsable();
+        assertTrue(sleeper.stillRunning());
+        assertEquals(List.of("terminate"), logLinesFor(idleTx, 1));
+    }
+
+    @Test
+    void reapRespectsTheThreshold() throws Exception {
+        Victim idleTx = victim("young-tx").idleInTransaction("SELECT 1");
+
+        List<ActionRow> rows = client().reapIdleInTx(caller, "1 hour", false);
+
+        assertTrue(rows.stream().noneMatch(r -> r.pid() == idleTx.pid));
+        idleTx.assertUsable();
+    }
+
+    @Test
+    void aDryRunReapsNothing() throws Exception {
+        Victim idleTx = victim("dry-run-tx").idleInTransaction("SELECT 1");
+        idleTx.awaitAge("100 milliseconds");
+
+        ActionRow row = rowFor(client().reapIdleInTx(caller, "50 milliseconds", true), idleTx);
+
+        assertEquals(Action.TERMINATE, row.action());
+        assertEquals(Outcome.DRY_RUN, row.outcome());
+        idleTx.conn.commit();
+        idleTx.assertUsable();
+    }
+
+    @Test
+    void manyIdleTransactionsAreTerminatedAndAwaitedTogether() throws Exception {
+        List<Victim> idle = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            idle.add(victim("bulk-" + i).idleInTransaction("SELECT 1"));
+        }
+        idle.get(idle.size() - 1).awaitAge("100 milliseconds");
+
+        long started = System.nanoTime();
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        System.out.println("[pgwarden-it] " + getClass().getSimpleName() + ": reaped "
+                + rows.size() + " idle-in-transaction sessions in one call, " + millis + " ms");
+        for (Victim v : idle) {
+            assertEquals(Outcome.TERMINATED, rowFor(rows, v).outcome());
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
+        }
+    }
+
+    // ---- rules for both -----------------------------------------------------------------
+
+    @Test
+    void onlyClientBackendsOtherThanTheCallerAreEverSignalled() throws Exception {
+        Path walDir = Files.createTempDirectory("pgwarden-it-wal");
+        Process receiver = new ProcessBuilder(server.bindir.resolve("pg_receivewal").toString(),
+                "-D", walDir.toString(), "-h", server.host, "-p", String.valueOf(server.port),
+                "-U", server.superuser, "-w", "-n")
+                .redirectErrorStream(true).redirectOutput(walDir.resolve("log").toFile())
+                .start();
+        try {
+            Poll.until("a walsender", Duration.ofSeconds(20),
+                    () -> count("backend_type = 'walsender'") >= 1);
+            Victim leader = victim("parallel-leader");
+            String forceParallel = server.serverVersionNum() >= 160000
+                    ? "debug_parallel_query" : "force_parallel_mode";
+            leader.execute("SET parallel_setup_cost = 0");
+            leader.execute("SET " + forceParallel + " = on");
+            leader.start("SELECT pg_sleep(60)");
+            Poll.until("a parallel worker", Duration.ofSeconds(20),
+                    () -> count("backend_type = 'parallel worker' AND leader_pid = "
+                            + leader.pid) >= 1);
+            Victim idleTx = victim("rule1-tx").idleInTransaction("SELECT 1");
+            idleTx.awaitAge("10 milliseconds");
+            Map<Integer, String> others = processes("backend_type <> 'client backend'");
+            Set<Integer> clients = processes("backend_type = 'client backend'").keySet();
+            int callerPid = pidOf(caller);
+
+            List<ActionRow> rows = new ArrayList<>(
+                    cancel("1 microsecond", true, "2 seconds", false));
+            rows.addAll(client().reapIdleInTx(caller, "1 microsecond", false));
+
+            for (ActionRow row : rows) {
+                assertTrue(clients.contains(row.pid()), "signalled a non-client: " + row);
+                assertTrue(row.pid() != callerPid, "signalled the caller's own backend");
+            }
+            assertEquals(Outcome.CANCELLED, rowFor(rows, leader).outcome());
+            assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
+            Map<Integer, String> after = processes("backend_type <> 'client backend'");
+            others.forEach((pid, identity) -> {
+                // parallel workers end with their leader's query; autovacuum workers come
+                // and go on their own
+                if (!identity.startsWith("parallel worker")
+                        && !identity.startsWith("autovacuum worker")) {
+                    assertEquals(identity, after.get(pid), "process " + pid + " was lost");
+                }
+            });
+            assertTrue(others.values().stream().anyMatch(i -> i.startsWith("walsender")));
+            assertTrue(receiver.isAlive(), "pg_receivewal lost its walsender");
+            try (Statement st = caller.createStatement()) {
+                st.execute("SELECT 1");
+            }
+        } finally {
+            receiver.destroy();
+            receiver.waitFor();
+        }
+    }
+
+    @Test
+    void aSuperusersSessionIsSkippedForAnOperatorAndTheBatchGoesOn() throws Exception {
+        String operator = role("warden_it_operator");
+        String app = role("warden_it_app");
+        client().grantOperator(caller, operator);
+        Victim superuserTx = victim("superuser-tx").idleInTransaction("SELECT 1");
+        Victim otherTx = victim(app, "other-user-tx").idleInTransaction("SELECT 1");
+        Victim superuserSleeper = victim("superuser-sleeper").start("SELECT pg_sleep(60)");
+        Victim otherSleeper = victim(app, "other-user-sleeper").start("SELECT pg_sleep(60)");
+        for (Victim v : List.of(superuserTx, otherTx, superuserSleeper, otherSleeper)) {
+            v.awaitAge("100 milliseconds");
+        }
+
+        List<ActionRow> rows;
+        try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op")) {
+            rows = new ArrayList<>(client().reapIdleInTx(asOperator, "50 milliseconds", false));
+            rows.addAll(client().cancelLongRunning(asOperator, "50 milliseconds", true,
+                    "5 seconds", false));
+        }
+
+        for (Victim v : List.of(superuserTx, superuserSleeper)) {
+            assertEquals(Action.NONE, rowFor(rows, v).action());
+            assertEquals(Outcome.NOT_PERMITTED, rowFor(rows, v).outcome());
+        }
+        superuserTx.assertUsable();
+        assertTrue(superuserSleeper.stillRunning());
+        assertEquals(Outcome.TERMINATED, rowFor(rows, otherTx).outcome());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), otherTx.nextStatementSqlState());
+        assertEquals(Outcome.CANCELLED, rowFor(rows, otherSleeper).outcome());
+        assertEquals(SqlState.QUERY_CANCELED.code(), otherSleeper.awaitFailure());
+    }
+
+    @Test
+    void badInputIsRefusedWith22023AndSignalsNobody() throws Exception {
+        Victim idleTx = victim("bad-input-tx").idleInTransaction("SELECT 1");
+        Victim sleeper = victim("bad-input-sleeper").start("SELECT pg_sleep(60)");
+        idleTx.awaitAge("100 milliseconds");
+        sleeper.awaitAge("100 milliseconds");
+
+        refused("threshold", "NULL", () -> cancel(null, false, "5 seconds", false));
+        refused("threshold", "\"00:00:00\"", () -> cancel("0", false, "5 seconds", false));
+        refused("threshold", "\"-00:05:00\"", () -> cancel("-5 minutes", true, "1 s", false));
+        refused("grace", "NULL", () -> cancel("1 ms", true, null, false));
+        refused("grace", "\"-00:00:01\"", () -> cancel("1 ms", true, "-1 second", false));
+        refused("grace", "\"00:11:00\"", () -> cancel("1 ms", true, "11 minutes", false));
+        refused("escalate", "NULL", () -> cancel("1 ms", null, "1 second", false));
+        refused("dry_run", "NULL", () -> cancel("1 ms", false, "1 second", null));
+        refused("threshold", "NULL", () -> client().reapIdleInTx(caller, null, false));
+        refused("threshold", "\"00:00:00\"", () -> client().reapIdleInTx(caller, "0", false));
+        refused("threshold", "\"-01:00:00\"",
+                () -> client().reapIdleInTx(caller, "-1 hour", false));
+        refused("dry_run", "NULL", () -> client().reapIdleInTx(caller, "1 ms", null));
+        refused("include_idle", "NULL", () -> client().backendReport(caller, null));
+
+        assertTrue(sleeper.stillRunning());
+        assertEquals("active", sleeper.stateSeen());
+        idleTx.assertUsable();
+        assertEquals(List.of(), logLinesFor(sleeper, 0));
+    }
+
+    // ---- backend_report -----------------------------------------------------------------
+
+    @Test
+    void theReportShowsOtherClientBackendsLongestQueryFirst() throws Exception {
+        Victim idleTx = victim("report-tx").idleInTransaction("SELECT 1");
+        Victim sleeper = victim("report-sleeper").start("SELECT pg_sleep(60)");
+        Victim idle = victim("report-idle");
+        sleeper.awaitAge("10 milliseconds");
+
+        List<ReportRow> active = client().backendReport(caller, false);
+
+        int callerPid = pidOf(caller);
+        assertTrue(active.stream().noneMatch(r -> r.pid() == callerPid));
+        assertTrue(active.stream().noneMatch(r -> r.pid() == idle.pid));
+        List<Integer> order = active.stream().map(ReportRow::pid)
+                .filter(p -> p == idleTx.pid || p == sleeper.pid).toList();
+        assertEquals(List.of(idleTx.pid, sleeper.pid), order);
+        ReportRow sleeping = reportRowFor(active, sleeper);
+        assertEquals("active", sleeping.state());
+        assertEquals("client backend", sleeping.backendType());
+        assertEquals(TestServer.DATABASE, sleeping.datname());
+        assertEquals(sleeper.applicationName, sleeping.applicationName());
+        assertEquals("SELECT pg_sleep(60)", sleeping.queryPreview());
+        assertEquals("127.0.0.1", sleeping.clientAddr());
+        for (String age : List.of(sleeping.backendAge(), sleeping.xactAge(),
+                sleeping.queryAge(), sleeping.stateAge())) {
+            assertNotNull(age);
+        }
+        assertTrue(sleeping.advice().startsWith("cancel_long_running would cancel it"),
+                sleeping.advice());
+        assertTrue(reportRowFor(active, idleTx).advice()
+                .startsWith("reap_idle_in_tx would terminate it"));
+
+        List<ReportRow> all = client().backendReport(caller, true);
+        assertEquals("none: idle", reportRowFor(all, idle).advice());
+        assertEquals("idle", reportRowFor(all, idle).state());
+    }
+
+    @Test
+    void theQueryPreviewIsTheFirstHundredCharacters() throws Exception {
+        String sql = "SELECT pg_sleep(60) /* " + "x".repeat(200) + " */";
+        Victim sleeper = victim("long-query").start(sql);
+
+        ReportRow row = reportRowFor(client().backendReport(caller, false), sleeper);
+
+        assertEquals(sql.substring(0, 100), row.queryPreview());
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    List<ActionRow> cancel(String threshold, Boolean escalate, String grace, Boolean dryRun)
+            throws SQLException {
+        return client().cancelLongRunning(caller, threshold, escalate, grace, dryRun);
+    }
+
+    Victim victim(String name) throws SQLException {
+        return register(Victim.open(server, name));
+    }
+
+    Victim victim(String user, String name) throws SQLException {
+        return register(Victim.open(server, user, PASSWORD, name));
+    }
+
+    private Victim register(Victim v) {
+        victims.add(v);
+        return v;
+    }
+
+    /** Creates a login role for this test; it is dropped afterwards. */
+    String role(String name) throws SQLException {
+        server.execute("DROP ROLE IF EXISTS " + name);
+        server.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
+        roles.add(name);
+        return name;
+    }
+
+    /** Creates a table for this test; it is dropped afterwards. */
+    String table(String name) throws SQLException {
+        server.execute("DROP TABLE IF EXISTS " + name);
+        server.execute("CREATE TABLE " + name + " (id integer)");
+        tables.add(name);
+        return name;
+    }
+
+    static ActionRow rowFor(List<ActionRow> rows, Victim v) {
+        List<ActionRow> matching = rows.stream().filter(r -> r.pid() == v.pid).toList();
+        assertEquals(1, matching.size(), "rows for pid " + v.pid + " in " + rows);
+        return matching.get(0);
+    }
+
+    static ReportRow reportRowFor(List<ReportRow> rows, Victim v) {
+        List<ReportRow> matching = rows.stream().filter(r -> r.pid() == v.pid).toList();
+        assertEquals(1, matching.size(), "report rows for pid " + v.pid + " in " + rows);
+        return matching.get(0);
+    }
+
+    static void refused(String parameter, String shownValue, Executable call) {
+        SQLException e = assertThrows(SQLException.class, call);
+        assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "invalid value for parameter \"" + parameter + "\": " + shownValue),
+                e.getMessage());
+    }
+
+    /**
+     * The actions of the pgwarden lines the server log holds for this victim's pid, once it
+     * holds {@code expected} of them.
+     */
+    List<String> logLinesFor(Victim v, int expected) throws Exception {
+        String first = server.serverLog();
+        Assumptions.assumeTrue(first != null,
+                "the server keeps no log file that SQL can read: log lines not checked");
+        Pattern line = Pattern.compile("LOG:  pgwarden: (\\w+) pid=" + v.pid
+                + " user=\"[^\"]+\" application=\"" + Pattern.quote(v.applicationName)
+                + "\" database=\"" + TestServer.DATABASE + "\" function=\\w+ reason=\".+\""
+                + " caller=\\S+");
+        List<String> actions = new ArrayList<>();
+        Poll.until(expected + " log lines for pid " + v.pid, Duration.ofSeconds(10), () -> {
+            actions.clear();
+            Matcher m = line.matcher(server.serverLog());
+            while (m.find()) {
+                actions.add(m.group(1));
+            }
+            return actions.size() >= expected;
+        });
+        return actions;
+    }
+
+    String waitEventType(Victim v) throws SQLException {
+        try (Statement st = caller.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT coalesce(wait_event_type, '') FROM pg_stat_activity"
+                                + " WHERE pid = " + v.pid)) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
+    int count(String condition) throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE " + condition)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** pid to "backend_type backend_start" for the processes matching condition. */
+    Map<Integer, String> processes(String condition) throws SQLException {
+        Map<Integer, String> processes = new HashMap<>();
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pid, backend_type || ' '"
+                        + " || backend_start FROM pg_stat_activity WHERE " + condition)) {
+            while (rs.next()) {
+                processes.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return processes;
+    }
+
+    static int pidOf(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
