@@ -64,7 +64,7 @@ fi
 
 # psql reads the jar through base64 in a backquoted command: no file on the server, no
 # shell interpolation of the bytes into SQL text.
-PGWARDEN_JAR_FILE=$jar sql -1 <<'SQL'
+PGWARDEN_JAR_FILE=$jar sql -1 >/dev/null <<'SQL'
 \set jar `base64 -w0 "$PGWARDEN_JAR_FILE"`
 SELECT EXISTS (SELECT FROM sqlj.jar_repository WHERE jarname = 'pgwarden') AS upgrade \gset
 \if :upgrade
