@@ -39,6 +39,7 @@ sql() {
 }
 
 command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
+command -v base64 >/dev/null || die "base64 not found: install coreutils"
 jar=$(find_jar)
 [ -n "$jar" ] && [ -f "$jar" ] ||
     die "pgwarden.jar not found: run 'mvn package' first, or set PGWARDEN_JAR"
@@ -75,6 +76,6 @@ SELECT sqlj.install_jar(decode(:'jar', 'base64'), 'pgwarden', true);
 SQL
 
 # The first call starts a JVM in this session and proves the classes resolve.
-sql -c "SELECT count(*) FROM warden.backend_report()" >/dev/null 2>&1 ||
-    die "installed, but warden.backend_report() failed: check the server log"
+sql -c "SELECT count(*) FROM warden.backend_report()" >/dev/null ||
+    die "installed, but warden.backend_report() failed (above); see also the server log"
 echo "pgwarden installed in database $database from $jar"

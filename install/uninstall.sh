@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Removes everything install.sh created in the database named by the standard libpq
 # variables: the jar and, through its REMOVE actions, the warden schema's functions and
-# types, then the schema and the warden_operator role. Run it as a superuser.
+# types; then what an upgrade keeps: the exemptions, the policies and the audit log
+# (warden.action_log: export it first if you need it), the schema and the warden_operator
+# role. Also removes what psql -f sql/schema.sql created on a server without PL/Java.
+# Run it as a superuser.
 #
 # The PL/Java extension stays: other code may use it (DROP EXTENSION pljava CASCADE removes
 # it). warden_operator is a cluster-wide role: it stays while pgwarden is installed in
@@ -20,8 +23,10 @@ sql() {
 command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
 database=$(sql -c "SELECT current_database()") ||
     die "cannot connect to the server named by PGHOST/PGPORT/PGDATABASE/PGUSER"
+[ "$(sql -c "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")" = t ] ||
+    die "must be run as a superuser (PGUSER=$(sql -c 'SELECT current_user'))"
 
-sql -1 <<'SQL'
+sql -1 >/dev/null <<'SQL'
 SELECT to_regclass('sqlj.jar_repository') IS NOT NULL AS has_pljava \gset
 \if :has_pljava
 SELECT EXISTS (SELECT FROM sqlj.jar_repository WHERE jarname = 'pgwarden') AS installed \gset
@@ -29,6 +34,8 @@ SELECT EXISTS (SELECT FROM sqlj.jar_repository WHERE jarname = 'pgwarden') AS in
 SELECT sqlj.remove_jar('pgwarden', true);
 \endif
 \endif
+DROP FUNCTION IF EXISTS warden.purge_log(interval);
+DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption;
 DO $$
 BEGIN
     DROP SCHEMA IF EXISTS warden;
@@ -40,7 +47,8 @@ DO $$
 BEGIN
     DROP ROLE IF EXISTS warden_operator;
 EXCEPTION WHEN dependent_objects_still_exist THEN
-    RAISE NOTICE 'role warden_operator kept: pgwarden is installed in another database';
+    RAISE NOTICE 'role warden_operator kept: objects in another database depend on it'
+        ' (pgwarden installed there?)';
 END
 $$;
 SQL

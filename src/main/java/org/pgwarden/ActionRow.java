@@ -1,8 +1,15 @@
 package org.pgwarden;
 
+import java.util.List;
+
 /**
  * One row of an action function's result: a targeted backend and what was done to it.
  * Columns and order match the SQL type {@code warden.action_row}.
+ *
+ * @param exemption the exemption's note when the outcome is {@link Outcome#EXEMPT}
+ * @param blockedCount for terminate_blockers, how many backends waited behind it
+ * @param waitingPids for terminate_blockers, which
+ * @param policy for enforce, the policy that selected it
  */
 public record ActionRow(
         int pid,
@@ -15,11 +22,23 @@ public record ActionRow(
         String age,
         Action action,
         Outcome outcome,
-        String queryPreview) {
+        String exemption,
+        String queryPreview,
+        Integer blockedCount,
+        List<Integer> waitingPids,
+        String policy) {
 
-    static ActionRow of(Candidate c, Action action, Outcome outcome) {
+    static ActionRow of(Candidate c, Action action, Outcome outcome, String policy) {
         return new ActionRow(c.pid(), c.usename(), c.applicationName(), c.datname(),
                 c.clientAddr(), c.backendStart(), c.state(), c.age(), action, outcome,
-                c.queryPreview());
+                outcome == Outcome.EXEMPT ? c.exemption() : null, c.queryPreview(),
+                c.blockedCount(), c.waitingPids(), policy);
+    }
+
+    /** The outcome column: the outcome's label, with the exemption's note when exempt. */
+    public String outcomeText() {
+        return outcome == Outcome.EXEMPT
+                ? outcome.label() + " (" + exemption + ")"
+                : outcome.label();
     }
 }

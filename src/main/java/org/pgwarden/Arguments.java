@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * Checks the arguments of the SQL-facing functions before anything is read or signalled.
- * Every refusal is SQLSTATE 22023 with a message that names the parameter and its value.
+ * Every refusal is SQLSTATE 22023, raised by the server, with a message that names the
+ * parameter and its value and a detail that says what it must be.
  */
 public final class Arguments {
 
@@ -75,20 +76,26 @@ public final class Arguments {
             // raised through the server.
             if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
                 throw SqlState.INVALID_PARAMETER_VALUE.exception(
-                        message(name, value, "is not an interval"), e);
+                        message(name, value) + ": " + detail(name, "must be an interval"), e);
             }
             throw e;
         }
     }
 
-    static SQLException invalid(Connection conn, String name, String value, String reason)
+    static SQLException invalid(Connection conn, String name, String value, String rule)
             throws SQLException {
         return ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
-                message(name, value, reason));
+                message(name, value), detail(name, rule));
     }
 
-    static String message(String name, String value, String reason) {
+    /** The message, in PostgreSQL's words for a bad setting. */
+    static String message(String name, String value) {
         String shown = value == null ? "NULL" : '"' + value + '"';
-        return "invalid value for parameter \"" + name + "\": " + shown + " (" + reason + ")";
+        return "invalid value for parameter \"" + name + "\": " + shown;
+    }
+
+    /** The detail: a sentence, as PostgreSQL writes details. */
+    static String detail(String name, String rule) {
+        return "The value of \"" + name + "\" " + rule + ".";
     }
 }

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One call of an action function: its targets, the signals sent to them and the row each
- * ends with, in the order the targets were selected.
+ * One action on a list of selected backends: the signals sent to them, the row each ends
+ * with (in the order they were selected) and the audit entries, one per signal and per skip.
  */
-final class Batch implements AutoCloseable {
+final class Batch {
 
     /**
      * How long to wait for a terminated backend to exit. It normally takes milliseconds; a
@@ -23,36 +23,50 @@ final class Batch implements AutoCloseable {
     static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
     private final Connection conn;
+    private final Installation installation;
+    private final Run run;
+    private final boolean dryRun;
     private final Signaller signaller;
     private final Map<Candidate, ActionRow> rows = new LinkedHashMap<>();
+    private final List<ActionRow> audit = new ArrayList<>();
 
-    Batch(Connection conn, Selection selection, String function, List<Candidate> targets)
-            throws SQLException {
+    Batch(Connection conn, Installation installation, Run run, List<Candidate> targets,
+            boolean dryRun) {
         this.conn = conn;
-        this.signaller = new Signaller(conn, selection, function);
+        this.installation = installation;
+        this.run = run;
+        this.dryRun = dryRun;
+        this.signaller = new Signaller(conn, run.function());
         for (Candidate target : targets) {
             rows.put(target, null);
         }
     }
 
     /**
-     * Sends {@code action} to every target the caller may signal, or only records it on a
-     * dry run, and returns the targets it was sent to. The others end as 'skipped: not
-     * permitted', 'dry run' or 'gone'.
+     * Sends every target its first signal, {@code action.apply(target)}, or only records it
+     * on a dry run, and returns the targets it was sent to. Exempt targets, those the caller
+     * may not signal and those gone before the signal end here.
      */
-    List<Candidate> signalAll(Action action, boolean dryRun, Function<Candidate, String> reason)
-            throws SQLException {
+    List<Candidate> signalAll(Function<Candidate, Action> action,
+            Function<Candidate, String> reason) throws SQLException {
         List<Candidate> permitted = new ArrayList<>();
         for (Candidate target : rows.keySet()) {
-            if (!target.signallable()) {
+            if (target.exemption() != null) {
+                record(target, Action.NONE, Outcome.EXEMPT);
+            } else if (!target.signallable()) {
                 record(target, Action.NONE, Outcome.NOT_PERMITTED);
             } else if (dryRun) {
-                record(target, action, Outcome.DRY_RUN);
+                record(target, action.apply(target), Outcome.DRY_RUN);
             } else {
                 permitted.add(target);
             }
         }
-        List<Candidate> sent = signal(action, permitted, reason);
+        List<Candidate> sent = new ArrayList<>();
+        for (Action first : List.of(Action.CANCEL, Action.TERMINATE)) {
+            List<Candidate> group = permitted.stream()
+                    .filter(c -> action.apply(c) == first).toList();
+            sent.addAll(signaller.send(first, group, reason));
+        }
         for (Candidate target : permitted) {
             if (!sent.contains(target)) {
                 record(target, Action.NONE, Outcome.GONE);
@@ -61,20 +75,37 @@ final class Batch implements AutoCloseable {
         return sent;
     }
 
-    /** Sends {@code action} to each of {@code targets} still as selected; returns those. */
-    List<Candidate> signal(Action action, List<Candidate> targets,
-            Function<Candidate, String> reason) throws SQLException {
-        List<Candidate> sent = new ArrayList<>();
-        if (targets.isEmpty()) {
-            return sent;
+    /**
+     * After a cancel: waits up to {@code grace} for each query to stop and, with
+     * {@code escalate}, terminates the backends still running the same query and waits for
+     * them to exit.
+     */
+    void settleCancels(List<Candidate> cancelled, Interval grace, boolean escalate)
+            throws SQLException {
+        List<Candidate> stopped = Activity.await(conn, cancelled, Batch::queryStopped,
+                grace.duration());
+        List<Candidate> ignoring = new ArrayList<>(cancelled);
+        ignoring.removeAll(stopped);
+        for (Candidate c : stopped) {
+            record(c, Action.CANCEL, Outcome.CANCELLED);
         }
-        signaller.refresh();
-        for (Candidate target : targets) {
-            if (signaller.send(action, target, reason.apply(target))) {
-                sent.add(target);
+        if (!escalate) {
+            for (Candidate c : ignoring) {
+                record(c, Action.CANCEL, Outcome.STILL_RUNNING);
+            }
+            return;
+        }
+        List<Candidate> terminated = signaller.send(Action.TERMINATE, ignoring,
+                c -> "query still running " + grace.text() + " after cancel");
+        for (Candidate c : ignoring) {
+            if (terminated.contains(c)) {
+                audit.add(ActionRow.of(c, Action.CANCEL, Outcome.STILL_RUNNING, run.policy()));
+            } else {
+                // It finished that query between the last look and the terminate.
+                record(c, Action.CANCEL, Outcome.CANCELLED);
             }
         }
-        return sent;
+        awaitExit(terminated);
     }
 
     /**
@@ -89,16 +120,28 @@ final class Batch implements AutoCloseable {
         }
     }
 
-    void record(Candidate target, Action action, Outcome outcome) {
-        rows.put(target, ActionRow.of(target, action, outcome));
-    }
-
-    List<ActionRow> rows() {
+    /** Writes the audit entries in the caller's transaction and returns the result rows. */
+    List<ActionRow> finish() throws SQLException {
+        AuditLog.write(conn, installation, run, audit);
         return new ArrayList<>(rows.values());
     }
 
-    @Override
-    public void close() throws SQLException {
-        signaller.close();
+    /**
+     * Whether a cancelled query is over: the backend is no longer active in the query that
+     * was selected. A backend that exited counts too; its query stopped.
+     */
+    static boolean queryStopped(Candidate c, Activity.Seen seen) {
+        return Activity.exited(c, seen)
+                || seen.queryStartMicros() != c.sinceMicros()
+                || !"active".equals(seen.state());
+    }
+
+    /** Sets the target's row; outside a dry run, which signals and skips nothing, audits it. */
+    private void record(Candidate target, Action action, Outcome outcome) {
+        ActionRow row = ActionRow.of(target, action, outcome, run.policy());
+        rows.put(target, row);
+        if (!dryRun) {
+            audit.add(row);
+        }
     }
 }

@@ -1,11 +1,14 @@
 package org.pgwarden;
 
+import java.util.List;
+
 /**
  * A client backend an action function selected, as pg_stat_activity showed it then.
  *
  * @param pid the backend's process id
  * @param backendStartMicros backend_start, see {@link Selection#micros}
  * @param sinceMicros query_start or state_change, whichever the selection measures
+ * @param selection what it was selected as, and so what must still hold when signalled
  * @param usename the session's role
  * @param applicationName its application_name
  * @param datname its database
@@ -15,11 +18,15 @@ package org.pgwarden;
  * @param age how long it has been in that query or state, measured to clock_timestamp()
  * @param queryPreview the first 100 characters of its query
  * @param signallable whether the caller's role may signal it (pg_signal_backend rules)
+ * @param exemption the note of the exemption that protects it, or null
+ * @param blockedCount for a lock root, how many backends wait behind it; else null
+ * @param waitingPids for a lock root, the pids waiting behind it; else null
  */
 public record Candidate(
         int pid,
         long backendStartMicros,
         long sinceMicros,
+        Selection selection,
         String usename,
         String applicationName,
         String datname,
@@ -28,5 +35,15 @@ public record Candidate(
         String state,
         String age,
         String queryPreview,
-        boolean signallable) {
+        boolean signallable,
+        String exemption,
+        Integer blockedCount,
+        List<Integer> waitingPids) {
+
+    /** The same backend as seen at another backend_start: what a reused pid looks like. */
+    Candidate withBackendStart(long micros) {
+        return new Candidate(pid, micros, sinceMicros, selection, usename, applicationName,
+                datname, clientAddr, backendStart, state, age, queryPreview, signallable,
+                exemption, blockedCount, waitingPids);
+    }
 }

@@ -12,26 +12,36 @@ public final class IdleTransactionReaper {
     private IdleTransactionReaper() {
     }
 
+    /** {@link #run(Connection, String, Boolean, Boolean)} for every idle transaction. */
+    public static List<ActionRow> run(Connection conn, String threshold, Boolean dryRun)
+            throws SQLException {
+        return run(conn, threshold, dryRun, false);
+    }
+
     /**
      * Terminates client backends idle in a transaction, aborted or not, whose state has not
-     * changed for more than {@code threshold}. A cancel would do nothing to them: there is
-     * no query to cancel.
+     * changed for more than {@code threshold}; with {@code onlyBlocking}, only those that
+     * hold a lock another backend waits for. A cancel would do nothing to them: there is no
+     * query to cancel.
      */
-    public static List<ActionRow> run(Connection conn, String threshold, boolean dryRun)
-            throws SQLException {
+    public static List<ActionRow> run(Connection conn, String threshold, Boolean dryRun,
+            Boolean onlyBlocking) throws SQLException {
+        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
+        boolean blocking = Arguments.flag(conn, "only_blocking", onlyBlocking);
         Interval limit = Arguments.threshold(conn, "threshold", threshold);
-        List<Candidate> targets = Candidates.select(conn, Selection.IDLE_IN_TRANSACTION, limit);
-        return act(conn, targets, limit, dryRun);
+        Installation installation = Installation.probe(conn);
+        List<Candidate> targets = Candidates.select(conn, installation,
+                Selection.IDLE_IN_TRANSACTION, limit, Filter.NONE, blocking);
+        return act(conn, installation, Run.of(FUNCTION), targets, limit, dry);
     }
 
     /** Acts on targets already selected; see {@link #run}. */
-    public static List<ActionRow> act(Connection conn, List<Candidate> targets,
-            Interval threshold, boolean dryRun) throws SQLException {
-        try (Batch batch = new Batch(conn, Selection.IDLE_IN_TRANSACTION, FUNCTION, targets)) {
-            List<Candidate> terminated = batch.signalAll(Action.TERMINATE, dryRun,
-                    c -> c.state() + " for " + c.age() + ", threshold " + threshold.text());
-            batch.awaitExit(terminated);
-            return batch.rows();
-        }
+    static List<ActionRow> act(Connection conn, Installation installation, Run run,
+            List<Candidate> targets, Interval threshold, boolean dryRun) throws SQLException {
+        Batch batch = new Batch(conn, installation, run, targets, dryRun);
+        List<Candidate> terminated = batch.signalAll(c -> Action.TERMINATE,
+                c -> c.state() + " for " + c.age() + ", threshold " + threshold.text());
+        batch.awaitExit(terminated);
+        return batch.finish();
     }
 }

@@ -30,8 +30,11 @@ public final class Json {
                     .field("state", r.state())
                     .field("age", r.age())
                     .field("action", r.action().label())
-                    .field("outcome", r.outcome().label())
+                    .field("outcome", r.outcomeText())
                     .field("query_preview", r.queryPreview())
+                    .field("blocked_count", r.blockedCount())
+                    .field("waiting_pids", r.waitingPids())
+                    .field("policy", r.policy())
                     .endObject();
         }
         return json.out.append(']').toString();
@@ -57,6 +60,8 @@ public final class Json {
                     .field("query_age", r.queryAge())
                     .field("state_age", r.stateAge())
                     .field("blocked_by", r.blockedBy())
+                    .field("blocking", r.blocking())
+                    .field("exemption", r.exemption())
                     .field("query_preview", r.queryPreview())
                     .field("advice", r.advice())
                     .endObject();
@@ -88,13 +93,18 @@ public final class Json {
         return this;
     }
 
-    private Json field(String name, int value) {
-        name(name).out.append(value);
+    private Json field(String name, Integer value) {
+        name(name).out.append(value == null ? "null" : value.toString());
         return this;
     }
 
     private Json field(String name, List<Integer> values) {
-        name(name).out.append('[');
+        name(name);
+        if (values == null) {
+            out.append("null");
+            return this;
+        }
+        out.append('[');
         for (int i = 0; i < values.size(); i++) {
             out.append(i == 0 ? "" : ",").append(values.get(i));
         }

@@ -12,6 +12,8 @@ public enum Outcome {
     GONE("gone"),
     /** The caller's role may not signal this backend; nothing was sent. */
     NOT_PERMITTED("skipped: not permitted"),
+    /** An exemption protects this backend; nothing was sent. Shown with its note. */
+    EXEMPT("skipped: exempt"),
     /** What would have been done; nothing was sent. */
     DRY_RUN("dry run");
 
@@ -27,6 +29,9 @@ public enum Outcome {
 
     /** The constant whose label is {@code label}, as a result row shows it. */
     public static Outcome ofLabel(String label) {
+        if (label.startsWith(EXEMPT.label + " (")) {
+            return EXEMPT;
+        }
         for (Outcome value : values()) {
             if (value.label.equals(label)) {
                 return value;

@@ -4,8 +4,13 @@ import java.util.List;
 
 /**
  * One row of {@code warden.backend_report}: a client backend as pg_stat_activity shows it,
- * its ages measured to clock_timestamp(), and what pgwarden would do to it. Columns and order
- * match the SQL type {@code warden.backend_row}.
+ * its ages measured to clock_timestamp(), its place in lock waits, the exemption that
+ * protects it, and what pgwarden would do to it. Columns and order match the SQL type
+ * {@code warden.backend_row}.
+ *
+ * @param blockedBy the pids holding the lock it waits for
+ * @param blocking how many backends wait directly for a lock it holds
+ * @param exemption the note of the exemption that protects it, or null
  */
 public record ReportRow(
         int pid,
@@ -23,12 +28,14 @@ public record ReportRow(
         String queryAge,
         String stateAge,
         List<Integer> blockedBy,
+        int blocking,
+        String exemption,
         String queryPreview,
         String advice) {
 
     ReportRow withAdvice(String text) {
         return new ReportRow(pid, datname, usename, applicationName, clientAddr, backendType,
                 state, waitEventType, waitEvent, backendStart, backendAge, xactAge, queryAge,
-                stateAge, blockedBy, queryPreview, text);
+                stateAge, blockedBy, blocking, exemption, queryPreview, text);
     }
 }

@@ -1,16 +1,22 @@
 package org.pgwarden;
 
 /**
- * Which client backends an action function targets, and what "still the one selected" means
- * for it when the signal is sent.
+ * What kind of client backend an action targets, and what "still the one selected" means for
+ * it when the signal is sent: the same state, and the same start of the query or state whose
+ * age was measured.
  */
 public enum Selection {
-    /** Active backends whose current query started more than the threshold ago. */
+    /** Active in a query: measured from query_start. */
     LONG_RUNNING("a.query_start", "a.state = 'active'"),
-    /** Backends idle in a transaction, aborted or not, whose state has not changed since. */
+    /** Idle in a transaction, aborted or not: measured from state_change. */
     IDLE_IN_TRANSACTION(
             "a.state_change",
-            "a.state IN ('idle in transaction', 'idle in transaction (aborted)')");
+            "a.state IN ('idle in transaction', 'idle in transaction (aborted)')"),
+    /**
+     * Idle outside a transaction: measured from state_change. Only a lock root can be
+     * targeted so, holding a session-level advisory lock that others wait for.
+     */
+    IDLE("a.state_change", "a.state = 'idle'");
 
     private final String since;
     private final String statePredicate;
@@ -18,6 +24,19 @@ public enum Selection {
     Selection(String since, String statePredicate) {
         this.since = since;
         this.statePredicate = statePredicate;
+    }
+
+    /** The selection a backend in {@code state} falls under, or null for other states. */
+    static Selection forState(String state) {
+        if (state == null) {
+            return null;
+        }
+        return switch (state) {
+            case "active" -> LONG_RUNNING;
+            case "idle in transaction", "idle in transaction (aborted)" -> IDLE_IN_TRANSACTION;
+            case "idle" -> IDLE;
+            default -> null;
+        };
     }
 
     /** The pg_stat_activity column whose age is compared with the threshold. */

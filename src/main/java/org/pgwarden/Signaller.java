@@ -4,85 +4,113 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.EnumMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Sends pg_cancel_backend or pg_terminate_backend to a selected backend only if it is still
+ * Sends pg_cancel_backend or pg_terminate_backend to selected backends only if each is still
  * the one selected, and logs every signal sent.
  */
-final class Signaller implements AutoCloseable {
+final class Signaller {
 
     private final Connection conn;
-    private final Selection selection;
     private final String function;
-    private final Map<Action, PreparedStatement> statements = new EnumMap<>(Action.class);
 
     /**
      * @param function the SQL function on whose behalf signals are sent, for the log
      */
-    Signaller(Connection conn, Selection selection, String function) throws SQLException {
+    Signaller(Connection conn, String function) {
         this.conn = conn;
-        this.selection = selection;
         this.function = function;
     }
 
     /**
-     * Forgets this transaction's pg_stat_activity snapshot, which PostgreSQL otherwise keeps
-     * until the transaction ends, so the next identity checks see the backends as they are.
+     * Sends {@code action} to each of {@code targets} for which a client backend with the
+     * same pid, backend_start and query_start or state_change is still in the selected state,
+     * writes a server log line for each signal sent, and returns those targets; the others
+     * are gone or have moved on and were sent nothing.
+     *
+     * <p>pg_stat_activity is read once per transaction and then cached, and inside PL/Java
+     * the whole call is one transaction: so the snapshot is cleared first, and the identity
+     * checks and the signals of one kind of selection happen in one statement, on one fresh
+     * snapshot, microseconds apart.
      */
-    void refresh() throws SQLException {
+    List<Candidate> send(Action action, List<Candidate> targets,
+            Function<Candidate, String> reason) throws SQLException {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        Map<Selection, List<Candidate>> bySelection = new LinkedHashMap<>();
+        for (Candidate target : targets) {
+            bySelection.computeIfAbsent(target.selection(), s -> new ArrayList<>()).add(target);
+        }
         Activity.clearSnapshot(conn);
+        Set<Integer> signalled = new HashSet<>();
+        for (Map.Entry<Selection, List<Candidate>> group : bySelection.entrySet()) {
+            signalled.addAll(signal(action, group.getKey(), group.getValue()));
+        }
+        List<Candidate> sent = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (Candidate target : targets) {
+            if (signalled.contains(target.pid())) {
+                sent.add(target);
+                lines.add(line(action, target, reason.apply(target)));
+            }
+        }
+        ServerMessages.log(conn, lines);
+        return sent;
     }
 
-    /**
-     * Sends {@code action} to {@code target} if a backend with the same pid, backend_start
-     * and query_start or state_change is still in the selected state, all checked in the
-     * statement that sends the signal. Returns whether the signal was sent; when not, the
-     * backend is gone or has moved on and nothing was sent.
-     */
-    boolean send(Action action, Candidate target, String reason) throws SQLException {
-        PreparedStatement ps = statements.get(action);
-        if (ps == null) {
-            ps = conn.prepareStatement(sql(action, selection));
-            statements.put(action, ps);
+    private Set<Integer> signal(Action action, Selection selection, List<Candidate> group)
+            throws SQLException {
+        Set<Integer> signalled = new HashSet<>();
+        try (PreparedStatement ps = conn.prepareStatement(sql(action, selection))) {
+            ps.setString(1, arrayLiteral(group, c -> (long) c.pid()));
+            ps.setString(2, arrayLiteral(group, Candidate::backendStartMicros));
+            ps.setString(3, arrayLiteral(group, Candidate::sinceMicros));
+            // The signal functions run only as the rows are fetched: they must be read.
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBoolean(2)) {
+                        signalled.add(rs.getInt(1));
+                    }
+                }
+            }
         }
-        ps.setInt(1, target.pid());
-        ps.setLong(2, target.backendStartMicros());
-        ps.setLong(3, target.sinceMicros());
-        boolean sent;
-        // The signal function runs only as the row is fetched: the rows must be read.
-        try (ResultSet rs = ps.executeQuery()) {
-            sent = rs.next() && rs.getBoolean(1);
-        }
-        if (sent) {
-            ServerMessages.log(conn, action.label() + " pid=" + target.pid()
-                    + " user=" + ServerMessages.quote(target.usename())
-                    + " application=" + ServerMessages.quote(target.applicationName())
-                    + " database=" + ServerMessages.quote(target.datname())
-                    + " function=" + function
-                    + " reason=" + ServerMessages.quote(reason));
-        }
-        return sent;
+        return signalled;
     }
 
     static String sql(Action action, Selection selection) {
         return """
-            SELECT pg_catalog.%s(a.pid)
-            FROM pg_catalog.pg_stat_activity AS a
-            WHERE a.pid = ?
-              AND %s = ?
-              AND %s = ?
+            SELECT a.pid, pg_catalog.%s(a.pid)
+            FROM unnest(?::integer[], ?::bigint[], ?::bigint[]) AS t (pid, backend_start, since)
+            JOIN pg_catalog.pg_stat_activity AS a ON a.pid = t.pid
+            WHERE %s = t.backend_start
+              AND %s = t.since
               AND a.backend_type = 'client backend'
               AND %s
             """.formatted(action.function(), Selection.micros("a.backend_start"),
                 Selection.micros(selection.since()), selection.statePredicate());
     }
 
-    @Override
-    public void close() throws SQLException {
-        for (PreparedStatement ps : statements.values()) {
-            ps.close();
-        }
+    /** An array literal of whole numbers, bound as a value and cast in SQL. */
+    private static String arrayLiteral(List<Candidate> group, Function<Candidate, Long> value) {
+        return group.stream().map(c -> value.apply(c).toString())
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private String line(Action action, Candidate target, String reason) {
+        return action.label() + " pid=" + target.pid()
+                + " user=" + ServerMessages.quote(target.usename())
+                + " application=" + ServerMessages.quote(target.applicationName())
+                + " database=" + ServerMessages.quote(target.datname())
+                + " function=" + function
+                + " reason=" + ServerMessages.quote(reason);
     }
 }

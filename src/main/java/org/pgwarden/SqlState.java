@@ -8,6 +8,8 @@ import java.sql.SQLException;
 public enum SqlState {
     /** A parameter has a value the function refuses: NULL, out of range, not an interval. */
     INVALID_PARAMETER_VALUE("22023"),
+    /** pgwarden's tables are not installed in this database. */
+    UNDEFINED_TABLE("42P01"),
     /** The caller may not do this, e.g. EXECUTE on a warden function was not granted. */
     INSUFFICIENT_PRIVILEGE("42501"),
     /** What a victim sees after pg_cancel_backend: its statement was cancelled. */

@@ -9,15 +9,16 @@ class ArgumentsTest {
 
     @Test
     void aRefusalNamesTheParameterAndQuotesTheValue() {
-        assertEquals("invalid value for parameter \"grace\": \"00:11:00\""
-                + " (must be at most 10 minutes)",
-                Arguments.message("grace", "00:11:00", "must be at most 10 minutes"));
+        assertEquals("invalid value for parameter \"grace\": \"00:11:00\"",
+                Arguments.message("grace", "00:11:00"));
+        assertEquals("The value of \"grace\" must be at most 10 minutes.",
+                Arguments.detail("grace", "must be at most 10 minutes"));
     }
 
     @Test
     void aNullValueIsShownAsNull() {
-        assertEquals("invalid value for parameter \"threshold\": NULL (must be an interval)",
-                Arguments.message("threshold", null, "must be an interval"));
+        assertEquals("invalid value for parameter \"threshold\": NULL",
+                Arguments.message("threshold", null));
     }
 
     @Test

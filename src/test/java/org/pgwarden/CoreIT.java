@@ -3,8 +3,12 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +18,12 @@ import org.junit.jupiter.api.Test;
 class CoreIT extends WardenScenarios {
 
     private final CoreClient client = new CoreClient();
+
+    @BeforeAll
+    static void installSchema() throws Exception {
+        // What a server without PL/Java takes with psql -f: exemptions, policies, audit.
+        TestServer.get().installSchema();
+    }
 
     @Override
     protected WardenClient client() {
@@ -25,14 +35,15 @@ class CoreIT extends WardenScenarios {
         Victim v = victim("moved-on-tx").idleInTransaction("SELECT 1");
         v.awaitAge("100 milliseconds");
         Interval threshold = Arguments.threshold(caller, "threshold", "50 milliseconds");
-        List<Candidate> selected =
-                Candidates.select(caller, Selection.IDLE_IN_TRANSACTION, threshold);
+        List<Candidate> selected = Candidates.select(caller, installation(),
+                Selection.IDLE_IN_TRANSACTION, threshold, Filter.NONE, false);
         assertTrue(selected.stream().anyMatch(c -> c.pid() == v.pid));
 
         v.conn.commit();
         v.execute("SELECT 2");
         v.awaitState("idle in transaction");
-        ActionRow row = rowFor(IdleTransactionReaper.act(caller, selected, threshold, false), v);
+        ActionRow row = rowFor(IdleTransactionReaper.act(caller, installation(),
+                Run.of("test"), selected, threshold, false), v);
 
         assertEquals(Action.NONE, row.action());
         assertEquals(Outcome.GONE, row.outcome());
@@ -41,21 +52,54 @@ class CoreIT extends WardenScenarios {
 
     @Test
     void aQueryThatEndedBeforeTheCancelIsGoneAndItsSuccessorRunsOn() throws Exception {
-        Victim v = victim("moved-on-query").start("SELECT pg_sleep(0.5)");
+        try (Connection gate = server.connect()) {
+            // The victim's first query waits for this advisory lock: it ends when the test
+            // releases it, not when some sleep happens to run out.
+            lockGate(gate, true);
+            Victim v = victim("moved-on-query").start("SELECT pg_advisory_lock(4242)");
+            v.awaitAge("100 milliseconds");
+            Interval threshold = Arguments.threshold(caller, "threshold", "50 milliseconds");
+            List<Candidate> selected = Candidates.select(caller, installation(),
+                    Selection.LONG_RUNNING, threshold, Filter.NONE, false);
+            assertTrue(selected.stream().anyMatch(c -> c.pid() == v.pid));
+
+            lockGate(gate, false);
+            v.awaitSuccess();
+            v.start("SELECT pg_sleep(60)");
+            Interval grace = Arguments.grace(caller, "grace", "1 second");
+            ActionRow row = rowFor(LongRunningCanceller.act(caller, installation(),
+                    Run.of("test"), selected, threshold, true, grace, false), v);
+
+            assertEquals(Outcome.GONE, row.outcome());
+            assertTrue(v.stillRunning());
+            assertEquals("active", v.stateSeen());
+        }
+    }
+
+    @Test
+    void aBackendThatMovedOnDuringTheCallersTransactionIsGone() throws Exception {
+        Victim v = victim("moved-on-in-tx").idleInTransaction("SELECT 1");
         v.awaitAge("100 milliseconds");
-        Interval threshold = Arguments.threshold(caller, "threshold", "50 milliseconds");
-        List<Candidate> selected = Candidates.select(caller, Selection.LONG_RUNNING, threshold);
-        assertTrue(selected.stream().anyMatch(c -> c.pid() == v.pid));
+        caller.setAutoCommit(false);
+        try {
+            // All in one transaction, as inside the server: the signal must not trust the
+            // pg_stat_activity snapshot the selection took.
+            Interval threshold = Arguments.threshold(caller, "threshold", "50 milliseconds");
+            List<Candidate> selected = Candidates.select(caller, installation(),
+                    Selection.IDLE_IN_TRANSACTION, threshold, Filter.NONE, false);
+            v.conn.commit();
+            v.execute("SELECT 2");
+            v.awaitState("idle in transaction");
 
-        Poll.until("the first query to end", Duration.ofSeconds(10), () -> !v.stillRunning());
-        v.start("SELECT pg_sleep(60)");
-        Interval grace = Arguments.grace(caller, "grace", "1 second");
-        ActionRow row = rowFor(
-                LongRunningCanceller.act(caller, selected, threshold, true, grace, false), v);
+            ActionRow row = rowFor(IdleTransactionReaper.act(caller, installation(),
+                    Run.of("test"), selected, threshold, false), v);
 
-        assertEquals(Outcome.GONE, row.outcome());
-        assertTrue(v.stillRunning());
-        assertEquals("active", v.stateSeen());
+            assertEquals(Outcome.GONE, row.outcome());
+        } finally {
+            caller.rollback();
+            caller.setAutoCommit(true);
+        }
+        v.assertUsable();
     }
 
     @Test
@@ -63,17 +107,15 @@ class CoreIT extends WardenScenarios {
         Victim v = victim("reused-pid-tx").idleInTransaction("SELECT 1");
         v.awaitAge("100 milliseconds");
         Interval threshold = Arguments.threshold(caller, "threshold", "50 milliseconds");
-        Candidate real = Candidates.select(caller, Selection.IDLE_IN_TRANSACTION, threshold)
+        Candidate real = Candidates.select(caller, installation(),
+                Selection.IDLE_IN_TRANSACTION, threshold, Filter.NONE, false)
                 .stream().filter(c -> c.pid() == v.pid).findFirst().orElseThrow();
-        // The same pid, but a process that started a moment later: what the selected
-        // backend's pid would look like once the operating system reused it.
-        Candidate earlier = new Candidate(real.pid(), real.backendStartMicros() - 1,
-                real.sinceMicros(), real.usename(), real.applicationName(), real.datname(),
-                real.clientAddr(), real.backendStart(), real.state(), real.age(),
-                real.queryPreview(), real.signallable());
+        // The same pid, but another process: what the selected backend's pid looks like
+        // once the operating system has reused it.
+        Candidate reused = real.withBackendStart(real.backendStartMicros() - 1);
 
-        ActionRow row = rowFor(
-                IdleTransactionReaper.act(caller, List.of(earlier), threshold, false), v);
+        ActionRow row = rowFor(IdleTransactionReaper.act(caller, installation(),
+                Run.of("test"), List.of(reused), threshold, false), v);
 
         assertEquals(Outcome.GONE, row.outcome());
         v.assertUsable();
@@ -100,5 +142,17 @@ class CoreIT extends WardenScenarios {
             caller.setAutoCommit(true);
         }
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
+    }
+
+    private Installation installation() throws SQLException {
+        return Installation.probe(caller);
+    }
+
+    private static void lockGate(Connection gate, boolean lock) throws SQLException {
+        try (Statement st = gate.createStatement();
+                ResultSet rs = st.executeQuery(lock ? "SELECT pg_advisory_lock(4242)"
+                        : "SELECT pg_advisory_unlock(4242)")) {
+            rs.next();
+        }
     }
 }

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,16 +26,7 @@ class InServerIT extends WardenScenarios {
 
     @BeforeAll
     static void installPgwarden() throws Exception {
-        TestServer server = TestServer.get();
-        if (!server.hasPlJava()) {
-            System.out.println("[pgwarden-it] SKIPPED the in-server suite (InServerIT): PL/Java"
-                    + " is not installed in this PostgreSQL (no pljava in"
-                    + " pg_available_extensions); the core suite (CoreIT) ran without it");
-            Assumptions.abort("PL/Java is not installed in this PostgreSQL");
-        }
-        Scripts.install(server);
-        System.out.println("[pgwarden-it] in-server suite: pgwarden installed with"
-                + " install/install.sh");
+        Scripts.installInServer(TestServer.get(), "InServerIT");
     }
 
     @Override
@@ -105,7 +95,9 @@ class InServerIT extends WardenScenarios {
     void everyFunctionExplainsItselfInItsComment() throws Exception {
         for (String function : List.of("warden.backend_report(boolean)",
                 "warden.cancel_long_running(interval, boolean, interval, boolean)",
-                "warden.reap_idle_in_tx(interval, boolean)")) {
+                "warden.reap_idle_in_tx(interval, boolean, boolean)",
+                "warden.terminate_blockers(interval, interval, boolean)",
+                "warden.enforce(boolean)", "warden.purge_log(interval)")) {
             try (PreparedStatement ps = caller.prepareStatement(
                     "SELECT obj_description(?::regprocedure, 'pg_proc')")) {
                 ps.setString(1, function);

@@ -60,6 +60,9 @@ class InstallScriptIT {
             Scripts.install(server);
             server.execute("CREATE ROLE warden_it_member LOGIN");
             server.execute("GRANT warden_operator TO warden_it_member");
+            server.execute("INSERT INTO warden.exemption (name, application_name, note)"
+                    + " VALUES ('it_batch', 'nightly-batch%', 'added by the operator')");
+            server.execute("DELETE FROM warden.exemption WHERE name = 'patroni'");
             String first = catalogState();
 
             Scripts.install(server);
@@ -78,6 +81,8 @@ class InstallScriptIT {
                     + " WHERE jarname = 'pgwarden')"));
             assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM pg_proc"
                     + " WHERE proname LIKE '%long_running%' OR proname LIKE 'reap_idle%')"));
+            assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM pg_class"
+                    + " WHERE relname IN ('action_log', 'policy', 'exemption'))"));
         } finally {
             server.execute("DROP ROLE IF EXISTS warden_it_member");
             Scripts.install(server);
@@ -106,6 +111,12 @@ class InstallScriptIT {
                         WHERE m.member = 'warden_operator'::regrole
                         UNION ALL
                         SELECT 'classpath ' || sqlj.get_classpath('warden')
+                        UNION ALL
+                        SELECT 'exemption ' || e.name || ' ' || e.note FROM warden.exemption e
+                        UNION ALL
+                        SELECT 'table ' || c.relname || ' ' || coalesce(c.relacl::text, '')
+                        FROM pg_class c
+                        WHERE c.relnamespace = 'warden'::regnamespace AND c.relkind = 'r'
                     ) AS state(line)
                     """)) {
             rs.next();

@@ -1,6 +1,7 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,8 @@ class JsonTest {
     void writesNullsArraysAndEscapes() {
         ReportRow row = new ReportRow(7, "db", "alice", "app \"x\"\\\n\t\u0001", null,
                 "client backend", "active", "Lock", "relation", "2026-11-25 10:00:00+00",
-                "00:01:00", null, "00:00:30", "00:00:30", List.of(3, 4), "SELECT 1", "a");
+                "00:01:00", null, "00:00:30", "00:00:30", List.of(3, 4), 2, null, "SELECT 1",
+                "a");
 
         assertEquals("[{\"pid\":7,\"datname\":\"db\",\"usename\":\"alice\","
                 + "\"application_name\":\"app \\\"x\\\"\\\\\\n\\t\\u0001\",\"client_addr\":null,"
@@ -19,19 +21,26 @@ class JsonTest {
                 + "\"wait_event_type\":\"Lock\",\"wait_event\":\"relation\","
                 + "\"backend_start\":\"2026-11-25 10:00:00+00\",\"backend_age\":\"00:01:00\","
                 + "\"xact_age\":null,\"query_age\":\"00:00:30\",\"state_age\":\"00:00:30\","
-                + "\"blocked_by\":[3,4],\"query_preview\":\"SELECT 1\",\"advice\":\"a\"}]",
+                + "\"blocked_by\":[3,4],\"blocking\":2,\"exemption\":null,"
+                + "\"query_preview\":\"SELECT 1\",\"advice\":\"a\"}]",
                 Json.reportRows(List.of(row)));
     }
 
     @Test
     void writesActionLabelsAndSeparatesRows() {
         ActionRow a = new ActionRow(1, "u", "a", "d", "127.0.0.1", "s", "active", "1s",
-                Action.CANCEL, Outcome.STILL_RUNNING, "q");
+                Action.CANCEL, Outcome.STILL_RUNNING, null, "q", null, null, null);
+        ActionRow b = new ActionRow(2, "u", "a", "d", null, "s", "idle", "1s", Action.NONE,
+                Outcome.EXEMPT, "backup", "q", 2, List.of(5, 6), "roots");
 
-        String json = Json.actionRows(List.of(a, a));
+        String json = Json.actionRows(List.of(a, b));
 
         assertEquals(2, json.split("\\},\\{").length);
-        assertEquals(true, json.contains("\"action\":\"cancel\",\"outcome\":\"still running\""));
+        assertTrue(json.contains("\"action\":\"cancel\",\"outcome\":\"still running\""));
+        assertTrue(json.contains("\"outcome\":\"skipped: exempt (backup)\""));
+        assertTrue(json.contains("\"blocked_count\":2,\"waiting_pids\":[5,6],"
+                + "\"policy\":\"roots\""));
+        assertTrue(json.contains("\"blocked_count\":null,\"waiting_pids\":null"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Runs the project's install scripts against the test server, as an operator would. */
 final class Scripts {
@@ -30,6 +31,22 @@ final class Scripts {
             throw new IOException(script + " did not finish in 120 s:\n" + output);
         }
         return new Result(p.exitValue(), output);
+    }
+
+    /**
+     * Installs pgwarden for an in-server suite, or skips the suite, saying so in a line of
+     * its own, where the server has no PL/Java.
+     */
+    static void installInServer(TestServer server, String suite) throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED the in-server suite (" + suite + "):"
+                    + " PL/Java is not installed in this PostgreSQL (no pljava in"
+                    + " pg_available_extensions); the core suites ran without it");
+            Assumptions.abort("PL/Java is not installed in this PostgreSQL");
+        }
+        install(server);
+        System.out.println("[pgwarden-it] in-server suite " + suite + ": pgwarden installed"
+                + " with install/install.sh");
     }
 
     /** Installs pgwarden with install/install.sh, or fails with what the script said. */

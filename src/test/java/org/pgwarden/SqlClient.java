@@ -1,10 +1,10 @@
 package org.pgwarden;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,12 +27,34 @@ final class SqlClient implements WardenClient {
     }
 
     @Override
-    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun)
-            throws SQLException {
+    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun,
+            Boolean onlyBlocking) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(
-                "SELECT * FROM warden.reap_idle_in_tx(?::interval, ?)")) {
+                "SELECT * FROM warden.reap_idle_in_tx(?::interval, ?, ?)")) {
             ps.setString(1, threshold);
             setBoolean(ps, 2, dryRun);
+            setBoolean(ps, 3, onlyBlocking);
+            return actionRows(ps);
+        }
+    }
+
+    @Override
+    public List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
+            Boolean dryRun) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.terminate_blockers(?::interval, ?::interval, ?)")) {
+            ps.setString(1, minWait);
+            ps.setString(2, grace);
+            setBoolean(ps, 3, dryRun);
+            return actionRows(ps);
+        }
+    }
+
+    @Override
+    public List<ActionRow> enforce(Connection caller, Boolean dryRun) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.enforce(?)")) {
+            setBoolean(ps, 1, dryRun);
             return actionRows(ps);
         }
     }
@@ -46,7 +68,6 @@ final class SqlClient implements WardenClient {
             setBoolean(ps, 1, includeIdle);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Integer[] blockedBy = (Integer[]) rs.getArray("blocked_by").getArray();
                     rows.add(new ReportRow(rs.getInt("pid"), rs.getString("datname"),
                             rs.getString("usename"), rs.getString("application_name"),
                             rs.getString("client_addr"), rs.getString("backend_type"),
@@ -54,7 +75,8 @@ final class SqlClient implements WardenClient {
                             rs.getString("wait_event"), rs.getString("backend_start"),
                             rs.getString("backend_age"), rs.getString("xact_age"),
                             rs.getString("query_age"), rs.getString("state_age"),
-                            Arrays.asList(blockedBy), rs.getString("query_preview"),
+                            pids(rs.getArray("blocked_by")), rs.getInt("blocking"),
+                            rs.getString("exemption"), rs.getString("query_preview"),
                             rs.getString("advice")));
                 }
             }
@@ -62,27 +84,33 @@ final class SqlClient implements WardenClient {
         return rows;
     }
 
-    @Override
-    public void grantOperator(Connection admin, String role) throws SQLException {
-        try (Statement st = admin.createStatement()) {
-            st.execute("GRANT warden_operator TO " + role);
-        }
-    }
-
     private static List<ActionRow> actionRows(PreparedStatement ps) throws SQLException {
         List<ActionRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                String outcome = rs.getString("outcome");
+                Outcome parsed = Outcome.ofLabel(outcome);
+                String exemption = parsed == Outcome.EXEMPT
+                        ? outcome.substring(Outcome.EXEMPT.label().length() + 2,
+                                outcome.length() - 1)
+                        : null;
+                int blocked = rs.getInt("blocked_count");
                 rows.add(new ActionRow(rs.getInt("pid"), rs.getString("usename"),
                         rs.getString("application_name"), rs.getString("datname"),
                         rs.getString("client_addr"), rs.getString("backend_start"),
                         rs.getString("state"), rs.getString("age"),
-                        Action.ofLabel(rs.getString("action")),
-                        Outcome.ofLabel(rs.getString("outcome")),
-                        rs.getString("query_preview")));
+                        Action.ofLabel(rs.getString("action")), parsed, exemption,
+                        rs.getString("query_preview"), rs.wasNull() ? null : blocked,
+                        rs.getArray("waiting_pids") == null ? null
+                                : pids(rs.getArray("waiting_pids")),
+                        rs.getString("policy")));
             }
         }
         return rows;
+    }
+
+    private static List<Integer> pids(Array array) throws SQLException {
+        return Arrays.asList((Integer[]) array.getArray());
     }
 
     private static void setBoolean(PreparedStatement ps, int index, Boolean value)

@@ -117,6 +117,32 @@ final class TestServer {
         }
     }
 
+    /** Terminates these backends, if they still exist. */
+    void terminate(List<Integer> pids) throws SQLException {
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement("SELECT pg_terminate_backend(pid)"
+                        + " FROM pg_stat_activity WHERE pid = ? AND pid <> pg_backend_pid()")) {
+            for (int pid : pids) {
+                ps.setInt(1, pid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getBoolean(1);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Installs sql/schema.sql, pgwarden's tables and role, as a server without PL/Java
+     * would take them with psql -f. */
+    void installSchema() throws IOException, SQLException {
+        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
+        String script = Files.readString(basedir.resolve("sql/schema.sql"));
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute(script);
+        }
+    }
+
     /** Terminates every victim session left over, and waits until they are gone. */
     void terminateVictims() throws SQLException {
         try (Connection c = connect()) {
@@ -175,6 +201,13 @@ final class TestServer {
 
     private static TestServer external() {
         String host = System.getenv("PGWARDEN_TEST_HOST");
+        if (!"yes".equals(System.getenv("PGWARDEN_TEST_DEDICATED"))) {
+            // The scenarios cancel and terminate every matching session of the cluster, in
+            // every database, and create and drop cluster-wide roles.
+            throw new IllegalStateException("PGWARDEN_TEST_HOST names a server the tests would"
+                    + " disrupt: they signal its sessions in every database; set"
+                    + " PGWARDEN_TEST_DEDICATED=yes if it is a throwaway server");
+        }
         int port = Integer.parseInt(System.getenv().getOrDefault("PGWARDEN_TEST_PORT", "5432"));
         String user = System.getenv().getOrDefault("PGWARDEN_TEST_USER", "postgres");
         System.out.println("[pgwarden-it] using the existing server " + host + ":" + port);

@@ -12,6 +12,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -20,6 +22,13 @@ import java.util.concurrent.TimeoutException;
  * it observes (its statement's SQLSTATE, its connection closing) is what a signal did to it.
  */
 final class Victim implements AutoCloseable {
+
+    /** A thread per blocked statement: the common pool would run only a few at once. */
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "victim");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final TestServer server;
     final Connection conn;
@@ -41,6 +50,11 @@ final class Victim implements AutoCloseable {
 
     static Victim open(TestServer server, String name) throws SQLException {
         return open(server, server.superuser, server.password, name);
+    }
+
+    static Victim openAs(TestServer server, String applicationName) throws SQLException {
+        return new Victim(server, server.connect(server.superuser, server.password,
+                applicationName), applicationName);
     }
 
     static Victim open(TestServer server, String user, String password, String name)
@@ -88,7 +102,7 @@ final class Victim implements AutoCloseable {
             } catch (SQLException e) {
                 throw new RuntimeSqlException(e);
             }
-        });
+        }, THREADS);
         awaitState("active");
         return this;
     }
@@ -152,6 +166,17 @@ final class Victim implements AutoCloseable {
                 return sql.getCause().getSQLState();
             }
             throw new AssertionError(e);
+        } catch (TimeoutException | InterruptedException e) {
+            throw new AssertionError("the victim's statement is still running", e);
+        }
+    }
+
+    /** Waits for the statement started with {@link #start} to complete without error. */
+    void awaitSuccess() {
+        try {
+            running.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the victim's statement failed", e.getCause());
         } catch (TimeoutException | InterruptedException e) {
             throw new AssertionError("the victim's statement is still running", e);
         }

@@ -13,11 +13,25 @@ interface WardenClient {
     List<ActionRow> cancelLongRunning(Connection caller, String threshold, Boolean escalate,
             String grace, Boolean dryRun) throws SQLException;
 
-    List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun)
-            throws SQLException;
+    List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun,
+            Boolean onlyBlocking) throws SQLException;
+
+    default List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun)
+            throws SQLException {
+        return reapIdleInTx(caller, threshold, dryRun, false);
+    }
+
+    List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
+            Boolean dryRun) throws SQLException;
+
+    List<ActionRow> enforce(Connection caller, Boolean dryRun) throws SQLException;
 
     List<ReportRow> backendReport(Connection caller, Boolean includeIdle) throws SQLException;
 
-    /** Gives a login role what an operator needs to use this client on others' sessions. */
-    void grantOperator(Connection admin, String role) throws SQLException;
+    /** Makes a login role a pgwarden operator. */
+    default void grantOperator(Connection admin, String role) throws SQLException {
+        try (var st = admin.createStatement()) {
+            st.execute("GRANT warden_operator TO " + role);
+        }
+    }
 }

@@ -30,49 +30,7 @@ import org.junit.jupiter.api.function.Executable;
  * The rules of cancel_long_running, reap_idle_in_tx and backend_report, each observed on a
  * real server through real victim sessions. Subclasses choose the way of calling them.
  */
-abstract class WardenScenarios {
-
-    /** A loop that swallows every cancel: only a terminate stops it. */
-    static final String IGNORES_CANCEL = """
-        DO $$
-        BEGIN
-            LOOP
-                BEGIN
-                    PERFORM pg_sleep(0.05);
-                EXCEPTION WHEN query_canceled THEN
-                    NULL;
-                END;
-            END LOOP;
-        END
-        $$""";
-
-    static final String PASSWORD = "warden-it";
-
-    protected final TestServer server = TestServer.get();
-    protected Connection caller;
-    private final List<Victim> victims = new ArrayList<>();
-    private final List<String> roles = new ArrayList<>();
-    private final List<String> tables = new ArrayList<>();
-
-    protected abstract WardenClient client();
-
-    @BeforeEach
-    void openCaller() throws SQLException {
-        caller = server.connect();
-    }
-
-    @AfterEach
-    void cleanUp() throws SQLException {
-        victims.forEach(Victim::close);
-        server.terminateVictims();
-        caller.close();
-        for (String table : tables) {
-            server.execute("DROP TABLE IF EXISTS " + table);
-        }
-        for (String role : roles) {
-            server.execute("DROP ROLE IF EXISTS " + role);
-        }
-    }
+abstract class WardenScenarios extends ScenarioBase {
 
     // ---- cancel_long_running ------------------------------------------------------------
 
@@ -132,6 +90,30 @@ abstract class WardenScenarios {
         assertEquals(Outcome.STILL_RUNNING, row.outcome());
         assertTrue(stubborn.stillRunning());
         assertEquals("active", stubborn.stateSeen());
+        assertEquals(1, swallowedCancels(stubborn), "the cancel reached it and was ignored");
+        assertEquals(List.of("cancel"), logLinesFor(stubborn, 1));
+    }
+
+    @Test
+    void aCallInsideATransactionSeesSessionsThatStartedAfterItsFirstLook() throws Exception {
+        caller.setAutoCommit(false);
+        try {
+            try (Statement st = caller.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity")) {
+                rs.next();
+            }
+            Victim sleeper = victim("after-first-look").start("SELECT pg_sleep(60)");
+            sleeper.awaitAge("100 milliseconds");
+
+            ActionRow row = rowFor(cancel("50 milliseconds", false, "5 seconds", false),
+                    sleeper);
+
+            assertEquals(Outcome.CANCELLED, row.outcome());
+            assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
+        } finally {
+            caller.rollback();
+            caller.setAutoCommit(true);
+        }
     }
 
     @Test
@@ -230,6 +212,8 @@ abstract class WardenScenarios {
             idle.add(victim("bulk-" + i).idleInTransaction("SELECT 1"));
         }
         idle.get(idle.size() - 1).awaitAge("100 milliseconds");
+        // A session's first PL/Java call starts a JVM in it: keep that out of the figure.
+        client().backendReport(caller, false);
 
         long started = System.nanoTime();
         List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
@@ -248,14 +232,16 @@ abstract class WardenScenarios {
     @Test
     void onlyClientBackendsOtherThanTheCallerAreEverSignalled() throws Exception {
         Path walDir = Files.createTempDirectory("pgwarden-it-wal");
-        Process receiver = new ProcessBuilder(server.bindir.resolve("pg_receivewal").toString(),
-                "-D", walDir.toString(), "-h", server.host, "-p", String.valueOf(server.port),
-                "-U", server.superuser, "-w", "-n")
-                .redirectErrorStream(true).redirectOutput(walDir.resolve("log").toFile())
-                .start();
+        ProcessBuilder receiving = new ProcessBuilder(
+                server.bindir.resolve("pg_receivewal").toString(), "-D", walDir.toString(),
+                "-h", server.host, "-p", String.valueOf(server.port), "-U", server.superuser,
+                "-w", "-n")
+                .redirectErrorStream(true).redirectOutput(walDir.resolve("log").toFile());
+        receiving.environment().putAll(server.libpqEnvironment());
+        Process receiver = receiving.start();
         try {
             Poll.until("a walsender", Duration.ofSeconds(20),
-                    () -> count("backend_type = 'walsender'") >= 1);
+                    () -> activityCount("backend_type = 'walsender'") >= 1);
             Victim leader = victim("parallel-leader");
             String forceParallel = server.serverVersionNum() >= 160000
                     ? "debug_parallel_query" : "force_parallel_mode";
@@ -263,7 +249,7 @@ abstract class WardenScenarios {
             leader.execute("SET " + forceParallel + " = on");
             leader.start("SELECT pg_sleep(60)");
             Poll.until("a parallel worker", Duration.ofSeconds(20),
-                    () -> count("backend_type = 'parallel worker' AND leader_pid = "
+                    () -> activityCount("backend_type = 'parallel worker' AND leader_pid = "
                             + leader.pid) >= 1);
             Victim idleTx = victim("rule1-tx").idleInTransaction("SELECT 1");
             idleTx.awaitAge("10 milliseconds");
@@ -407,124 +393,5 @@ abstract class WardenScenarios {
         ReportRow row = reportRowFor(client().backendReport(caller, false), sleeper);
 
         assertEquals(sql.substring(0, 100), row.queryPreview());
-    }
-
-    // ---- helpers ------------------------------------------------------------------------
-
-    List<ActionRow> cancel(String threshold, Boolean escalate, String grace, Boolean dryRun)
-            throws SQLException {
-        return client().cancelLongRunning(caller, threshold, escalate, grace, dryRun);
-    }
-
-    Victim victim(String name) throws SQLException {
-        return register(Victim.open(server, name));
-    }
-
-    Victim victim(String user, String name) throws SQLException {
-        return register(Victim.open(server, user, PASSWORD, name));
-    }
-
-    private Victim register(Victim v) {
-        victims.add(v);
-        return v;
-    }
-
-    /** Creates a login role for this test; it is dropped afterwards. */
-    String role(String name) throws SQLException {
-        server.execute("DROP ROLE IF EXISTS " + name);
-        server.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
-        roles.add(name);
-        return name;
-    }
-
-    /** Creates a table for this test; it is dropped afterwards. */
-    String table(String name) throws SQLException {
-        server.execute("DROP TABLE IF EXISTS " + name);
-        server.execute("CREATE TABLE " + name + " (id integer)");
-        tables.add(name);
-        return name;
-    }
-
-    static ActionRow rowFor(List<ActionRow> rows, Victim v) {
-        List<ActionRow> matching = rows.stream().filter(r -> r.pid() == v.pid).toList();
-        assertEquals(1, matching.size(), "rows for pid " + v.pid + " in " + rows);
-        return matching.get(0);
-    }
-
-    static ReportRow reportRowFor(List<ReportRow> rows, Victim v) {
-        List<ReportRow> matching = rows.stream().filter(r -> r.pid() == v.pid).toList();
-        assertEquals(1, matching.size(), "report rows for pid " + v.pid + " in " + rows);
-        return matching.get(0);
-    }
-
-    static void refused(String parameter, String shownValue, Executable call) {
-        SQLException e = assertThrows(SQLException.class, call);
-        assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
-        assertTrue(e.getMessage().contains(
-                "invalid value for parameter \"" + parameter + "\": " + shownValue),
-                e.getMessage());
-    }
-
-    /**
-     * The actions of the pgwarden lines the server log holds for this victim's pid, once it
-     * holds {@code expected} of them.
-     */
-    List<String> logLinesFor(Victim v, int expected) throws Exception {
-        String first = server.serverLog();
-        Assumptions.assumeTrue(first != null,
-                "the server keeps no log file that SQL can read: log lines not checked");
-        Pattern line = Pattern.compile("LOG:  pgwarden: (\\w+) pid=" + v.pid
-                + " user=\"[^\"]+\" application=\"" + Pattern.quote(v.applicationName)
-                + "\" database=\"" + TestServer.DATABASE + "\" function=\\w+ reason=\".+\""
-                + " caller=\\S+");
-        List<String> actions = new ArrayList<>();
-        Poll.until(expected + " log lines for pid " + v.pid, Duration.ofSeconds(10), () -> {
-            actions.clear();
-            Matcher m = line.matcher(server.serverLog());
-            while (m.find()) {
-                actions.add(m.group(1));
-            }
-            return actions.size() >= expected;
-        });
-        return actions;
-    }
-
-    String waitEventType(Victim v) throws SQLException {
-        try (Statement st = caller.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT coalesce(wait_event_type, '') FROM pg_stat_activity"
-                                + " WHERE pid = " + v.pid)) {
-            return rs.next() ? rs.getString(1) : "";
-        }
-    }
-
-    int count(String condition) throws SQLException {
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT count(*) FROM pg_stat_activity WHERE " + condition)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    /** pid to "backend_type backend_start" for the processes matching condition. */
-    Map<Integer, String> processes(String condition) throws SQLException {
-        Map<Integer, String> processes = new HashMap<>();
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pid, backend_type || ' '"
-                        + " || backend_start FROM pg_stat_activity WHERE " + condition)) {
-            while (rs.next()) {
-                processes.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return processes;
-    }
-
-    static int pidOf(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 }

@@ -3,8 +3,9 @@ package org.pgwarden.pljava;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import org.pgwarden.Arguments;
 import org.pgwarden.BackendReport;
+import org.pgwarden.BlockerTerminator;
+import org.pgwarden.Enforcer;
 import org.pgwarden.IdleTransactionReaper;
 import org.pgwarden.Json;
 import org.pgwarden.LongRunningCanceller;
@@ -16,8 +17,9 @@ import org.pgwarden.LongRunningCanceller;
  * <p>They return the rows as JSON text: a set of composite rows would need PL/Java's
  * ResultSetProvider, whose API jar is not published where a build can fetch it. The SQL
  * functions of the same names without the {@code _json} suffix turn the text back into typed
- * rows (sql/pgwarden.ddr). Intervals arrive as their text form, which PL/Java passes for a
- * type it has no Java mapping for.
+ * rows (sql/functions.sql). Intervals arrive as their text form, which PL/Java passes for a
+ * type it has no Java mapping for. Errors are raised by the server itself, so they reach the
+ * caller with their SQLSTATE and message unchanged.
  */
 public final class WardenFunctions {
 
@@ -30,9 +32,7 @@ public final class WardenFunctions {
      * and query only with pg_read_all_stats. Raises 22023 for a NULL include_idle.
      */
     public static String backendReport(Boolean includeIdle) throws SQLException {
-        Connection conn = connection();
-        boolean idle = Arguments.flag(conn, "include_idle", includeIdle);
-        return Json.reportRows(BackendReport.run(conn, idle));
+        return Json.reportRows(BackendReport.run(connection(), includeIdle));
     }
 
     /**
@@ -44,22 +44,40 @@ public final class WardenFunctions {
      */
     public static String cancelLongRunning(String threshold, Boolean escalate, String grace,
             Boolean dryRun) throws SQLException {
-        Connection conn = connection();
-        boolean escalating = Arguments.flag(conn, "escalate", escalate);
-        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
         return Json.actionRows(
-                LongRunningCanceller.run(conn, threshold, escalating, grace, dry));
+                LongRunningCanceller.run(connection(), threshold, escalate, grace, dryRun));
     }
 
     /**
-     * {@code warden.reap_idle_in_tx_json(threshold interval, dry_run boolean) RETURNS text}:
-     * the rows of {@code warden.reap_idle_in_tx}. Signals with the caller's rights. Raises
-     * 22023 for a NULL, zero or negative threshold or a NULL dry_run.
+     * {@code warden.reap_idle_in_tx_json(threshold interval, dry_run boolean,
+     * only_blocking boolean) RETURNS text}: the rows of {@code warden.reap_idle_in_tx}.
+     * Signals with the caller's rights. Raises 22023 for a NULL, zero or negative threshold
+     * or a NULL dry_run or only_blocking.
      */
-    public static String reapIdleInTx(String threshold, Boolean dryRun) throws SQLException {
-        Connection conn = connection();
-        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
-        return Json.actionRows(IdleTransactionReaper.run(conn, threshold, dry));
+    public static String reapIdleInTx(String threshold, Boolean dryRun, Boolean onlyBlocking)
+            throws SQLException {
+        return Json.actionRows(
+                IdleTransactionReaper.run(connection(), threshold, dryRun, onlyBlocking));
+    }
+
+    /**
+     * {@code warden.terminate_blockers_json(min_wait interval, grace interval,
+     * dry_run boolean) RETURNS text}: the rows of {@code warden.terminate_blockers}. Signals
+     * with the caller's rights. Raises 22023 for a NULL, zero or negative min_wait, a NULL,
+     * negative or over 10 minutes grace, or a NULL dry_run.
+     */
+    public static String terminateBlockers(String minWait, String grace, Boolean dryRun)
+            throws SQLException {
+        return Json.actionRows(BlockerTerminator.run(connection(), minWait, grace, dryRun));
+    }
+
+    /**
+     * {@code warden.enforce_json(dry_run boolean) RETURNS text}: the rows of
+     * {@code warden.enforce}. Signals with the caller's rights. Raises 22023 for a NULL
+     * dry_run and 42P01 where pgwarden's tables are missing.
+     */
+    public static String enforce(Boolean dryRun) throws SQLException {
+        return Json.actionRows(Enforcer.run(connection(), dryRun));
     }
 
     private static Connection connection() throws SQLException {

@@ -1,0 +1,214 @@
+/*
+ * The warden functions that run Java through PL/Java: the second half of the deployment
+ * descriptor's INSTALL actions, after schema.sql (the build joins them into pgwarden.ddr).
+ * The same parser rules as in schema.sql apply.
+ *
+ * Every function runs with the caller's rights (SECURITY INVOKER): what a caller may signal
+ * is what PostgreSQL lets that role signal. warden_operator is the only role, besides
+ * superusers, with EXECUTE. Each pins search_path, so that a caller's own search_path
+ * cannot put another pg_stat_activity or pg_terminate_backend in front of pg_catalog's.
+ *
+ * Each *_json function is the Java entry point and returns the rows as JSON text; the
+ * function of the same name without the suffix turns them back into typed rows. A set of
+ * composite rows straight from Java would need PL/Java's ResultSetProvider, whose API jar
+ * no registry this build can reach publishes.
+ *
+ * PL/Java loads a function's classes as the calling role, reading sqlj's tables. When
+ * CREATE EXTENSION pljava creates the sqlj schema itself, PL/Java skips its own
+ * GRANT USAGE ON SCHEMA sqlj TO PUBLIC (seen with 1.6.9 on PostgreSQL 15), and a
+ * non-superuser's call fails with permission denied for schema sqlj: so operators get it.
+ */
+
+SELECT sqlj.set_classpath('warden', 'pgwarden');
+GRANT USAGE ON SCHEMA sqlj TO warden_operator;
+
+CREATE TYPE warden.backend_row AS (
+    pid integer,
+    datname name,
+    usename name,
+    application_name text,
+    client_addr inet,
+    backend_type text,
+    state text,
+    wait_event_type text,
+    wait_event text,
+    backend_start timestamptz,
+    backend_age interval,
+    xact_age interval,
+    query_age interval,
+    state_age interval,
+    blocked_by integer[],
+    blocking integer,
+    exemption text,
+    query_preview text,
+    advice text
+);
+
+CREATE TYPE warden.action_row AS (
+    pid integer,
+    usename name,
+    application_name text,
+    datname name,
+    client_addr inet,
+    backend_start timestamptz,
+    state text,
+    age interval,
+    action text,
+    outcome text,
+    query_preview text,
+    blocked_count integer,
+    waiting_pids integer[],
+    policy text
+);
+
+CREATE FUNCTION warden.backend_report_json(include_idle boolean)
+    RETURNS text LANGUAGE java VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'org.pgwarden.pljava.WardenFunctions.backendReport(java.lang.Boolean)';
+
+CREATE FUNCTION warden.cancel_long_running_json(
+        threshold interval, escalate boolean, grace interval, dry_run boolean)
+    RETURNS text LANGUAGE java VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'org.pgwarden.pljava.WardenFunctions.cancelLongRunning(java.lang.String,java.lang.Boolean,java.lang.String,java.lang.Boolean)';
+
+CREATE FUNCTION warden.reap_idle_in_tx_json(
+        threshold interval, dry_run boolean, only_blocking boolean)
+    RETURNS text LANGUAGE java VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'org.pgwarden.pljava.WardenFunctions.reapIdleInTx(java.lang.String,java.lang.Boolean,java.lang.Boolean)';
+
+CREATE FUNCTION warden.terminate_blockers_json(
+        min_wait interval, grace interval, dry_run boolean)
+    RETURNS text LANGUAGE java VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'org.pgwarden.pljava.WardenFunctions.terminateBlockers(java.lang.String,java.lang.String,java.lang.Boolean)';
+
+CREATE FUNCTION warden.enforce_json(dry_run boolean)
+    RETURNS text LANGUAGE java VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'org.pgwarden.pljava.WardenFunctions.enforce(java.lang.Boolean)';
+
+CREATE FUNCTION warden.backend_report(include_idle boolean DEFAULT false)
+    RETURNS SETOF warden.backend_row LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.backend_row,
+            warden.backend_report_json(include_idle)::pg_catalog.json)';
+
+CREATE FUNCTION warden.cancel_long_running(
+        threshold interval,
+        escalate boolean DEFAULT false,
+        grace interval DEFAULT '5 seconds',
+        dry_run boolean DEFAULT false)
+    RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
+                ::pg_catalog.json)';
+
+CREATE FUNCTION warden.reap_idle_in_tx(
+        threshold interval,
+        dry_run boolean DEFAULT false,
+        only_blocking boolean DEFAULT false)
+    RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)::pg_catalog.json)';
+
+CREATE FUNCTION warden.terminate_blockers(
+        min_wait interval,
+        grace interval DEFAULT '5 seconds',
+        dry_run boolean DEFAULT false)
+    RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            warden.terminate_blockers_json(min_wait, grace, dry_run)::pg_catalog.json)';
+
+CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
+    RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            warden.enforce_json(dry_run)::pg_catalog.json)';
+
+COMMENT ON FUNCTION warden.backend_report(boolean) IS
+'One row per client backend other than your own (idle ones only with include_idle): state,
+waits, ages measured to clock_timestamp(), the pids blocking it and how many it blocks, the
+exemption that protects it, the first 100 characters of its query, and advice on what the
+enabled policies (or else cancel_long_running and reap_idle_in_tx) would do to it.
+Longest-running query first. Needs warden_operator.';
+
+COMMENT ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean) IS
+'Cancels the query of every active client backend whose query started more than threshold
+ago, waits up to grace (at most 10 minutes) for each to stop and, with escalate, terminates
+those still running the same query. Never signals your own backend, non-client processes or
+exempt sessions; a backend that moved on before the signal is reported gone; one you may
+not signal is skipped. One row per target: action and outcome (cancelled, terminated, still
+running, gone, skipped: not permitted, skipped: exempt (note), dry run). Every signal goes
+to the server log and warden.action_log. Runs with your rights; needs warden_operator.
+22023 for a NULL, zero or negative threshold or a NULL, negative or too long grace.';
+
+COMMENT ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean) IS
+'Terminates every client backend idle in transaction (aborted or not) whose state has not
+changed for more than threshold (with only_blocking, only those that block someone), then
+waits for them together. A cancel does nothing to an idle session, so this terminates.
+Never signals your own backend, non-client processes or exempt sessions; a backend that
+moved on before the signal is reported gone; one you may not signal is skipped. One row per
+target. Every signal goes to the server log and warden.action_log. Runs with your rights;
+needs warden_operator. 22023 for a NULL, zero or negative threshold.';
+
+COMMENT ON FUNCTION warden.terminate_blockers(interval, interval, boolean) IS
+'Resolves lock pile-ups at their root: finds the backends at the head of lock-wait chains
+(pg_blocking_pids) behind which some session has waited longer than min_wait, and acts on
+those roots only: an idle or idle-in-transaction root is terminated, an active root is
+cancelled and, if it ignores the cancel for grace, terminated. Waiters are never signalled.
+Rows add blocked_count and waiting_pids. Runs with your rights; needs warden_operator.
+22023 for a NULL, zero or negative min_wait or a NULL, negative or too long grace.';
+
+COMMENT ON FUNCTION warden.enforce(boolean) IS
+'Applies every enabled row of warden.policy in one call (blockers first, then idle_in_tx,
+then long_running; a backend acted on by one policy is left to it) and returns all action
+rows with the policy name: the one call to schedule with pg_cron. Overlapping calls never
+act on the same backend twice: a call that finds another running returns no rows and says
+so in a NOTICE and the server log. Runs with your rights; needs warden_operator.';
+
+COMMENT ON FUNCTION warden.backend_report_json(boolean) IS
+'Internal: the rows of warden.backend_report as JSON, from the Java core.';
+COMMENT ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean) IS
+'Internal: the rows of warden.cancel_long_running as JSON, from the Java core.';
+COMMENT ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean) IS
+'Internal: the rows of warden.reap_idle_in_tx as JSON, from the Java core.';
+COMMENT ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean) IS
+'Internal: the rows of warden.terminate_blockers as JSON, from the Java core.';
+COMMENT ON FUNCTION warden.enforce_json(boolean) IS
+'Internal: the rows of warden.enforce as JSON, from the Java core.';
+
+REVOKE ALL ON FUNCTION warden.backend_report_json(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean)
+    FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean)
+    FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.enforce_json(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.backend_report(boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean)
+    FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.terminate_blockers(interval, interval, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.enforce(boolean) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION warden.backend_report_json(boolean) TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.enforce_json(boolean) TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.backend_report(boolean) TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.terminate_blockers(interval, interval, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.enforce(boolean) TO warden_operator;

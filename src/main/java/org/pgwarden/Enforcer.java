@@ -1,0 +1,82 @@
+package org.pgwarden;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The work of {@code warden.enforce}. */
+public final class Enforcer {
+
+    static final String FUNCTION = "enforce";
+
+    private Enforcer() {
+    }
+
+    /**
+     * Applies every enabled policy, blockers first, then idle_in_tx, then long_running, and
+     * returns all their rows. A backend one policy selected is left to it by the others.
+     * If another enforce() run holds the lock, returns no rows and says so in a NOTICE and
+     * the server log: the two never act on the same backend.
+     */
+    public static List<ActionRow> run(Connection conn, Boolean dryRun) throws SQLException {
+        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
+        Installation installation = Installation.probe(conn);
+        if (!installation.tables()) {
+            throw ServerMessages.raise(conn, SqlState.UNDEFINED_TABLE,
+                    "relation \"warden.policy\" does not exist",
+                    "Install pgwarden with install/install.sh, or run sql/schema.sql.");
+        }
+        try (EnforceLock lock = EnforceLock.tryAcquire(conn)) {
+            if (!lock.acquired()) {
+                String skipped = "enforce skipped: another enforce() run (pid "
+                        + lock.holder() + ") is applying the policies";
+                ServerMessages.notice(conn, skipped);
+                ServerMessages.log(conn, List.of(skipped));
+                return List.of();
+            }
+            return applyAll(conn, installation, dry);
+        }
+    }
+
+    private static List<ActionRow> applyAll(Connection conn, Installation installation,
+            boolean dryRun) throws SQLException {
+        Run run = Run.of(FUNCTION);
+        Set<Integer> handled = new HashSet<>();
+        List<ActionRow> rows = new ArrayList<>();
+        for (Policy policy : Policy.enabled(conn)) {
+            List<ActionRow> applied = apply(conn, installation, run, policy, handled, dryRun);
+            applied.forEach(r -> handled.add(r.pid()));
+            rows.addAll(applied);
+        }
+        return rows;
+    }
+
+    private static List<ActionRow> apply(Connection conn, Installation installation, Run run,
+            Policy policy, Set<Integer> handled, boolean dryRun) throws SQLException {
+        Interval threshold = Arguments.threshold(conn, "threshold", policy.threshold());
+        Interval grace = Arguments.grace(conn, "grace", policy.grace());
+        List<Candidate> targets = switch (policy.kind()) {
+            case Policy.BLOCKERS -> Candidates.lockRoots(conn, installation, threshold,
+                    policy.filter());
+            case Policy.IDLE_IN_TX -> Candidates.select(conn, installation,
+                    Selection.IDLE_IN_TRANSACTION, threshold, policy.filter(), false);
+            default -> Candidates.select(conn, installation, Selection.LONG_RUNNING,
+                    threshold, policy.filter(), false);
+        };
+        targets.removeIf(c -> handled.contains(c.pid()));
+        return switch (policy.kind()) {
+            case Policy.BLOCKERS -> BlockerTerminator.act(conn, installation,
+                    run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), targets,
+                    threshold, grace, dryRun);
+            case Policy.IDLE_IN_TX -> IdleTransactionReaper.act(conn, installation,
+                    run.forPolicy(IdleTransactionReaper.FUNCTION, policy.name()), targets,
+                    threshold, dryRun);
+            default -> LongRunningCanceller.act(conn, installation,
+                    run.forPolicy(LongRunningCanceller.FUNCTION, policy.name()), targets,
+                    threshold, policy.escalate(), grace, dryRun);
+        };
+    }
+}

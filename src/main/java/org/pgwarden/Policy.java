@@ -1,0 +1,49 @@
+package org.pgwarden;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One enabled row of warden.policy.
+ *
+ * @param name the policy's name
+ * @param kind idle_in_tx, long_running or blockers
+ * @param threshold its threshold (min_wait for blockers), in the server's text form
+ * @param escalate for long_running: terminate what ignores the cancel
+ * @param grace how long a cancel may take, in the server's text form
+ * @param filter which sessions it applies to
+ */
+record Policy(String name, String kind, String threshold, boolean escalate, String grace,
+        Filter filter) {
+
+    static final String IDLE_IN_TX = "idle_in_tx";
+    static final String LONG_RUNNING = "long_running";
+    static final String BLOCKERS = "blockers";
+
+    // Blockers first: resolving a root may end the waits the other kinds would act on.
+    private static final String ENABLED = """
+        SELECT name, kind, threshold::text, escalate, grace::text,
+               usename, application_name, datname
+        FROM warden.policy
+        WHERE enabled
+        ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 ELSE 2 END, name
+        """;
+
+    /** The enabled policies in the order enforce() applies them. */
+    static List<Policy> enabled(Connection conn) throws SQLException {
+        List<Policy> policies = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(ENABLED);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                policies.add(new Policy(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getBoolean(4), rs.getString(5),
+                        new Filter(rs.getString(6), rs.getString(7), rs.getString(8))));
+            }
+        }
+        return policies;
+    }
+}
