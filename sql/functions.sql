@@ -17,6 +17,10 @@
  * CREATE EXTENSION pljava creates the sqlj schema itself, PL/Java skips its own
  * GRANT USAGE ON SCHEMA sqlj TO PUBLIC (seen with 1.6.9 on PostgreSQL 15), and a
  * non-superuser's call fails with permission denied for schema sqlj: so operators get it.
+ *
+ * The AS strings of the Java functions run past 100 columns: the parser folds white space
+ * outside quotes into one space, so a literal cannot be continued on the next line. They
+ * name Boolean, not boolean, so that a NULL argument arrives as null and is refused.
  */
 
 SELECT sqlj.set_classpath('warden', 'pgwarden');
