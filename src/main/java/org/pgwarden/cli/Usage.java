@@ -1,0 +1,42 @@
+package org.pgwarden.cli;
+
+/** The runner's --help text. */
+final class Usage {
+
+    static final String TEXT = """
+        usage: java -jar pgwarden-cli.jar COMMAND [OPTIONS]
+
+        Runs pgwarden's functions from a client, over JDBC, for servers without PL/Java.
+        Same selection, safety checks and outcomes as the warden.* SQL functions.
+
+        commands:
+          report                     client backends, longest-running query first
+                                     (warden.backend_report)
+          cancel --threshold INTERVAL
+                                     cancel queries running longer than INTERVAL
+                                     (warden.cancel_long_running)
+          reap --threshold INTERVAL  terminate sessions idle in a transaction longer than
+                                     INTERVAL (warden.reap_idle_in_tx)
+
+        options:
+          --threshold INTERVAL   cancel, reap: a PostgreSQL interval: '5 minutes', 30s, 2min
+          --escalate             cancel: terminate a backend that ignores the cancel
+          --grace INTERVAL       cancel: how long a cancel may take (default 5 seconds)
+          --dry-run              cancel, reap: show what would be done, send no signal
+          --include-idle         report: idle sessions too
+          --url URL              jdbc:postgresql://HOST:PORT/DATABASE (default: from PGHOST,
+                                 PGPORT, PGDATABASE; PGSSLMODE, PGCONNECT_TIMEOUT apply)
+          --user ROLE            the role to connect as (default: PGUSER, or the URL's user)
+          --format FORMAT        table (default), csv or json (csv and json: every column)
+          --help                 this text
+
+        The password comes from PGPASSWORD or the URL. The role needs the privileges of
+        pg_signal_backend and pg_read_all_stats (warden_operator carries both).
+
+        exit status: 0 done, 1 failed, 2 bad arguments, 3 cannot connect,
+                     4 permission denied
+        """;
+
+    private Usage() {
+    }
+}
