@@ -235,8 +235,10 @@ final class TestServer {
         Path lib = bindir.getParent().resolve("lib");
         if (Files.exists(lib.resolve("pg_cron.so"))) {
             // pg_cron's launcher is a background worker: rule 1 tests it is never signalled.
+            // Its jobs connect like clients; this cluster has TCP on 127.0.0.1 only.
             conf.append("shared_preload_libraries = 'pg_cron'\n")
-                    .append("cron.database_name = 'postgres'\n");
+                    .append("cron.database_name = 'postgres'\n")
+                    .append("cron.host = '127.0.0.1'\n");
         }
         if (hasFile(lib, "libpljava-so-")) {
             String libjvm = Paths.get(System.getProperty("java.home"), "lib", "server",
