@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * The PostgreSQL server the integration tests run against: a throwaway cluster made with the
  * installed server binaries (initdb, pg_ctl, a free port, data under target/, stopped when
  * the test JVM exits), or an existing server named by PGWARDEN_TEST_HOST, PGWARDEN_TEST_PORT,
- * PGWARDEN_TEST_USER (a superuser) and PGWARDEN_TEST_PASSWORD.
+ * PGWARDEN_TEST_USER (a superuser) and PGWARDEN_TEST_PASSWORD, or with -Dpgwarden.docker=true
+ * a container of docker/Dockerfile's image (DockerServer).
  */
 final class TestServer {
 
@@ -56,7 +57,13 @@ final class TestServer {
     static synchronized TestServer get() {
         if (instance == null) {
             try {
-                instance = System.getenv("PGWARDEN_TEST_HOST") != null ? external() : local();
+                if (DockerServer.requested()) {
+                    instance = DockerServer.start();
+                }
+                if (instance == null) {
+                    instance = System.getenv("PGWARDEN_TEST_HOST") != null ? external()
+                            : local();
+                }
                 instance.createDatabase();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the test server: " + e, e);
@@ -171,6 +178,11 @@ final class TestServer {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             st.execute("CREATE DATABASE " + DATABASE);
         }
+    }
+
+    /** A server started by a fixture (DockerServer), reached over TCP as a superuser. */
+    static TestServer existing(String host, int port, String superuser, String password) {
+        return new TestServer(host, port, superuser, password, findBindir(), null);
     }
 
     private static TestServer external() {
