@@ -76,8 +76,8 @@ class CliIT {
         assertEquals(0, csv.exitCode(), csv.toString());
         assertEquals("pid,datname,usename,application_name,client_addr,backend_type,state,"
                 + "wait_event_type,wait_event,backend_start,backend_age,xact_age,query_age,"
-                + "state_age,blocked_by,blocking,exemption,query_preview,advice", csv.out().lines().findFirst()
-                .orElseThrow());
+                + "state_age,blocked_by,blocking,exemption,query_preview,advice",
+                csv.out().lines().findFirst().orElseThrow());
         assertTrue(csv.out().contains(",\"SELECT 'a,\"\"b\"\"'\","), csv.toString());
         assertEquals(0, json.exitCode(), json.toString());
         assertTrue(json.out().startsWith("[{\"pid\":"), json.toString());
@@ -220,7 +220,8 @@ class CliIT {
         assertRefused(unknownOption, "pgwarden: unknown option \"--force\"\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         assertRefused(unknownCommand, "pgwarden: unknown command \"kill\" (expected report,"
-                + " cancel, reap, blockers or enforce)\nTry \"java -jar pgwarden-cli.jar --help\".\n");
+                + " cancel, reap, blockers or enforce)\n"
+                + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         assertRefused(missing, "pgwarden: option --threshold is required for reap\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         idleTx.assertUsable();
