@@ -75,8 +75,9 @@ public final class Arguments {
             // statement may have aborted the client's transaction, so the error is not
             // raised through the server.
             if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
-                throw SqlState.INVALID_PARAMETER_VALUE.exception(
-                        message(name, value) + ": " + detail(name, "must be an interval"), e);
+                // Laid out as pgjdbc lays out a server's error and its detail.
+                throw SqlState.INVALID_PARAMETER_VALUE.exception(message(name, value)
+                        + "\n  Detail: " + detail(name, "must be an interval"), e);
             }
             throw e;
         }

@@ -80,6 +80,30 @@ abstract class PolicyScenarios extends ScenarioBase {
         }
     }
 
+    @Test
+    void operatorsMayReadTheExemptionsAndPoliciesButNotChangeThem() throws Exception {
+        String operator = role("warden_it_reader");
+        client().grantOperator(caller, operator);
+        try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-read");
+                Statement st = asOperator.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM warden.exemption"
+                    + " WHERE name = 'pg_dump'")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1));
+            }
+            st.executeQuery("SELECT count(*) FROM warden.policy").close();
+            for (String change : List.of(
+                    "DELETE FROM warden.exemption",
+                    "INSERT INTO warden.exemption (name, note) VALUES ('it_mine', 'x')",
+                    "INSERT INTO warden.policy (name, kind, threshold)"
+                            + " VALUES ('it_mine', 'idle_in_tx', '1 minute')",
+                    "DELETE FROM warden.action_log")) {
+                SQLException e = assertThrows(SQLException.class, () -> st.execute(change));
+                assertEquals(SqlState.INSUFFICIENT_PRIVILEGE.code(), e.getSQLState(), change);
+            }
+        }
+    }
+
     // ---- the audit log ------------------------------------------------------------------
 
     @Test

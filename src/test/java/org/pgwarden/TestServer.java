@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * The PostgreSQL server the integration tests run against: a throwaway cluster made with the
  * installed server binaries (initdb, pg_ctl, a free port, data under target/, stopped when
  * the test JVM exits), or an existing server named by PGWARDEN_TEST_HOST, PGWARDEN_TEST_PORT,
- * PGWARDEN_TEST_USER (a superuser) and PGWARDEN_TEST_PASSWORD.
+ * PGWARDEN_TEST_USER (a superuser) and PGWARDEN_TEST_PASSWORD, or with -Dpgwarden.docker=true
+ * a container of docker/Dockerfile's image (DockerServer).
  */
 final class TestServer {
 
@@ -56,8 +57,13 @@ final class TestServer {
     static synchronized TestServer get() {
         if (instance == null) {
             try {
-                instance = System.getenv("PGWARDEN_TEST_HOST") != null ? external()
-                        : local("pgwarden-it", "");
+                if (DockerServer.requested()) {
+                    instance = DockerServer.start();
+                }
+                if (instance == null) {
+                    instance = System.getenv("PGWARDEN_TEST_HOST") != null ? external()
+                            : local("pgwarden-it", "");
+                }
                 instance.createDatabase();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the test server: " + e, e);
@@ -200,6 +206,11 @@ final class TestServer {
         }
     }
 
+    /** A server started by a fixture (DockerServer), reached over TCP as a superuser. */
+    static TestServer existing(String host, int port, String superuser, String password) {
+        return new TestServer(host, port, superuser, password, findBindir(), null);
+    }
+
     private static TestServer external() {
         String host = System.getenv("PGWARDEN_TEST_HOST");
         if (!"yes".equals(System.getenv("PGWARDEN_TEST_DEDICATED"))) {
@@ -286,8 +297,10 @@ final class TestServer {
         Path lib = bindir.getParent().resolve("lib");
         if (Files.exists(lib.resolve("pg_cron.so"))) {
             // pg_cron's launcher is a background worker: rule 1 tests it is never signalled.
+            // Its jobs connect like clients; this cluster has TCP on 127.0.0.1 only.
             conf.append("shared_preload_libraries = 'pg_cron'\n")
-                    .append("cron.database_name = 'postgres'\n");
+                    .append("cron.database_name = 'postgres'\n")
+                    .append("cron.host = '127.0.0.1'\n");
         }
         if (hasFile(lib, "libpljava-so-")) {
             String libjvm = Paths.get(System.getProperty("java.home"), "lib", "server",

@@ -1,0 +1,154 @@
+package org.pgwarden.cli;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import org.pgwarden.BackendReport;
+import org.pgwarden.BlockerTerminator;
+import org.pgwarden.Enforcer;
+import org.pgwarden.IdleTransactionReaper;
+import org.pgwarden.LongRunningCanceller;
+import org.pgwarden.SqlState;
+
+/**
+ * The client-side runner: {@code java -jar pgwarden-cli.jar report|cancel|reap|blockers|enforce}.
+ * It runs
+ * the same core as the SQL functions, over a pgjdbc connection that runs as the connecting
+ * role, so a server without PL/Java (a managed service) gets the same rules and outcomes.
+ */
+public final class Main {
+
+    /** The command ran; whatever its rows say, nothing failed. */
+    static final int OK = 0;
+    /** The server raised an error while the command ran. */
+    static final int FAILED = 1;
+    /** The command line, or a value the server checked for it, was refused. */
+    static final int BAD_ARGUMENTS = 2;
+    /** No connection could be made. */
+    static final int CANNOT_CONNECT = 3;
+    /** The role may not do this. */
+    static final int PERMISSION_DENIED = 4;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err,
+                System.console() != null));
+    }
+
+    /**
+     * Runs one command and returns the exit status.
+     *
+     * @param terminal whether stderr is a terminal, where the progress line counts in place
+     */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+            boolean terminal) {
+        Options options;
+        ConnectionSettings settings;
+        try {
+            options = Options.parse(args);
+            if (options.help()) {
+                out.print(Usage.TEXT);
+                return OK;
+            }
+            settings = ConnectionSettings.of(options, env);
+        } catch (UsageException e) {
+            err.println("pgwarden: " + e.getMessage());
+            err.println("Try \"java -jar pgwarden-cli.jar --help\".");
+            return BAD_ARGUMENTS;
+        }
+        Connection conn;
+        try {
+            conn = settings.open();
+        } catch (SQLException e) {
+            err.println("pgwarden: cannot connect to " + settings.description() + ": "
+                    + message(e));
+            return CANNOT_CONNECT;
+        }
+        try (conn) {
+            OperatorCheck.check(conn);
+            Result result = execute(options, conn, err, terminal);
+            options.format().write(result, out);
+            out.flush();
+            return OK;
+        } catch (SQLException e) {
+            err.println("pgwarden: " + message(e));
+            String detail = detail(e);
+            if (detail != null) {
+                err.println("DETAIL: " + detail);
+            }
+            if (SqlState.INVALID_PARAMETER_VALUE.matches(e)) {
+                return BAD_ARGUMENTS;
+            }
+            return SqlState.INSUFFICIENT_PRIVILEGE.matches(e) ? PERMISSION_DENIED : FAILED;
+        }
+    }
+
+    private static Result execute(Options options, Connection conn, PrintStream err,
+            boolean terminal) throws SQLException {
+        return switch (options.command()) {
+            case REPORT -> Result.ofReport(BackendReport.run(conn, options.includeIdle()));
+            case CANCEL -> {
+                String waiting = options.escalate()
+                        ? "waiting up to " + options.grace() + " for cancelled queries to stop,"
+                                + " then terminating the rest"
+                        : "waiting up to " + options.grace() + " for cancelled queries to stop";
+                try (Progress p = Progress.start(err, waiting, terminal)) {
+                    yield Result.ofActions(LongRunningCanceller.run(conn, options.threshold(),
+                            options.escalate(), options.grace(), options.dryRun()));
+                }
+            }
+            case REAP -> {
+                try (Progress p = Progress.start(err, "waiting for terminated sessions to exit",
+                        terminal)) {
+                    yield Result.ofActions(IdleTransactionReaper.run(conn, options.threshold(),
+                            options.dryRun(), options.onlyBlocking()));
+                }
+            }
+            case BLOCKERS -> {
+                try (Progress p = Progress.start(err, "waiting up to " + options.grace()
+                        + " for lock roots to let go", terminal)) {
+                    yield Result.ofActions(BlockerTerminator.run(conn, options.threshold(),
+                            options.grace(), options.dryRun()));
+                }
+            }
+            case ENFORCE -> {
+                try (Progress p = Progress.start(err, "applying the enabled policies",
+                        terminal)) {
+                    yield Result.ofActions(Enforcer.run(conn, options.dryRun()));
+                }
+            }
+        };
+    }
+
+    /** The detail pgjdbc shows on a line "  Detail: ..." after a server's message, or null. */
+    static String detail(SQLException e) {
+        String text = e.getMessage() == null ? "" : e.getMessage();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("  Detail: ")) {
+                return line.substring("  Detail: ".length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first line of an error, without the severity pgjdbc puts before a server's message
+     * and without the PL/pgSQL context that follows it: the message a psql user would read.
+     */
+    static String message(SQLException e) {
+        String text = e.getMessage() == null ? e.toString() : e.getMessage();
+        int newline = text.indexOf('\n');
+        if (newline >= 0) {
+            text = text.substring(0, newline);
+        }
+        for (String severity : new String[] {"ERROR: ", "FATAL: "}) {
+            if (text.startsWith(severity)) {
+                return text.substring(severity.length());
+            }
+        }
+        return text;
+    }
+}

@@ -1,0 +1,53 @@
+package org.pgwarden.cli;
+
+/** The runner's --help text. */
+final class Usage {
+
+    static final String TEXT = """
+        usage: java -jar pgwarden-cli.jar COMMAND [OPTIONS]
+
+        Runs pgwarden's functions from a client, over JDBC, for servers without PL/Java.
+        Same selection, safety checks and outcomes as the warden.* SQL functions.
+
+        commands:
+          report                     client backends, longest-running query first
+                                     (warden.backend_report)
+          cancel --threshold INTERVAL
+                                     cancel queries running longer than INTERVAL
+                                     (warden.cancel_long_running)
+          reap --threshold INTERVAL  terminate sessions idle in a transaction longer than
+                                     INTERVAL (warden.reap_idle_in_tx)
+          blockers --min-wait INTERVAL
+                                     resolve lock-wait chains at their roots when someone
+                                     waited longer than INTERVAL (warden.terminate_blockers)
+          enforce                    apply the enabled rows of warden.policy
+                                     (warden.enforce; needs sql/schema.sql installed)
+
+        options:
+          --threshold INTERVAL   cancel, reap: a PostgreSQL interval: '5 minutes', 30s, 2min
+          --escalate             cancel: terminate a backend that ignores the cancel
+          --min-wait INTERVAL    blockers: how long a waiter must have waited
+          --grace INTERVAL       cancel, blockers: how long a cancel may take (default 5
+                                 seconds)
+          --only-blocking        reap: only sessions that hold a lock someone waits for
+          --dry-run              cancel, reap, blockers, enforce: show what would be done,
+                                 send no signal
+          --include-idle         report: idle sessions too
+          --url URL              jdbc:postgresql://HOST:PORT/DATABASE (default: from PGHOST,
+                                 PGPORT, PGDATABASE; PGSSLMODE, PGCONNECT_TIMEOUT apply)
+          --user ROLE            the role to connect as (default: PGUSER, or the URL's user)
+          --format FORMAT        table (default), csv or json (csv and json: every column)
+          --help                 this text
+
+        The password comes from PGPASSWORD or the URL. The role needs the privileges of
+        pg_signal_backend and pg_read_all_stats (warden_operator carries both). Where
+        sql/schema.sql is installed, exemptions apply and every signal is also written to
+        warden.action_log, which the role must be able to insert into (warden_operator).
+
+        exit status: 0 done, 1 failed, 2 bad arguments, 3 cannot connect,
+                     4 permission denied
+        """;
+
+    private Usage() {
+    }
+}

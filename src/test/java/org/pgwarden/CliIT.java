@@ -1,0 +1,370 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client-side runner, target/pgwarden-cli.jar, run as a separate process against the
+ * test server with the PG* variables, acting on real victim sessions. It needs no PL/Java,
+ * so it always runs.
+ */
+class CliIT {
+
+    private static final String PASSWORD = "warden-it";
+
+    private final TestServer server = TestServer.get();
+    private final List<Victim> victims = new ArrayList<>();
+    private final List<String> roles = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        victims.forEach(Victim::close);
+        server.terminateVictims();
+        server.execute("DROP TABLE IF EXISTS warden_it_cli_lock");
+        for (String role : roles) {
+            server.execute("DROP ROLE IF EXISTS " + role);
+        }
+    }
+
+    @Test
+    void reportShowsTheLockHolderAndItsWaiterAsAnAlignedTable() throws Exception {
+        server.execute("CREATE TABLE warden_it_cli_lock (id integer)");
+        Victim holder = victim("cli-holder")
+                .idleInTransaction("LOCK TABLE warden_it_cli_lock IN ACCESS EXCLUSIVE MODE");
+        Victim waiter = victim("cli-waiter").start("SELECT count(*) FROM warden_it_cli_lock");
+        Poll.until("the waiter to wait for the lock", Duration.ofSeconds(20),
+                () -> !blockingPids(waiter).isEmpty());
+
+        Cli.Result result = Cli.run(env(), "report");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        List<String> lines = result.out().lines().toList();
+        assertEquals(List.of("pid", "datname", "usename", "application_name", "state",
+                "wait_event_type", "query_age", "state_age", "blocked_by", "query_preview",
+                "advice"), cells(lines.get(0)), result.toString());
+        assertTrue(lines.get(1).matches("-+(\\+-+)+"), lines.get(1));
+        List<String> holderRow = tableRow(lines, holder);
+        assertEquals("idle in transaction", holderRow.get(4));
+        assertTrue(holderRow.get(10).endsWith("blocks 1 session(s)"), holderRow.get(10));
+        List<String> waiterRow = tableRow(lines, waiter);
+        assertEquals("{" + holder.pid + "}", waiterRow.get(8));
+        assertEquals("SELECT count(*) FROM warden_it_cli_lock", waiterRow.get(9));
+        assertTrue(lines.get(lines.size() - 1).matches("\\(\\d+ rows?\\)"), result.toString());
+        assertEquals("", result.err());
+        waiter.close();
+        holder.assertUsable();
+    }
+
+    @Test
+    void reportAsCsvAndJsonCarriesEveryColumn() throws Exception {
+        Victim idleTx = victim("cli-csv-tx").idleInTransaction("SELECT 'a,\"b\"'");
+
+        Cli.Result csv = Cli.run(env(), "report", "--format", "csv");
+        Cli.Result json = Cli.run(env(), "report", "--format=json");
+
+        assertEquals(0, csv.exitCode(), csv.toString());
+        assertEquals("pid,datname,usename,application_name,client_addr,backend_type,state,"
+                + "wait_event_type,wait_event,backend_start,backend_age,xact_age,query_age,"
+                + "state_age,blocked_by,blocking,exemption,query_preview,advice",
+                csv.out().lines().findFirst().orElseThrow());
+        assertTrue(csv.out().contains(",\"SELECT 'a,\"\"b\"\"'\","), csv.toString());
+        assertEquals(0, json.exitCode(), json.toString());
+        assertTrue(json.out().startsWith("[{\"pid\":"), json.toString());
+        assertTrue(json.out().contains("{\"pid\":" + idleTx.pid + ",\"datname\":\""
+                + TestServer.DATABASE + "\""), json.toString());
+        assertTrue(json.out().contains("\"query_preview\":\"SELECT 'a,\\\"b\\\"'\""),
+                json.toString());
+    }
+
+    @Test
+    void reapTerminatesAnIdleTransaction() throws Exception {
+        Victim idleTx = victim("cli-idle-tx").idleInTransaction("SELECT 1");
+        Victim idle = victim("cli-idle");
+        idleTx.awaitAge("100 milliseconds");
+
+        Cli.Result result = Cli.run(env(), "reap", "--threshold", "50 milliseconds");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        List<String> row = tableRow(result.out().lines().toList(), idleTx);
+        assertEquals(List.of("idle in transaction", "terminate", "terminated"),
+                List.of(row.get(4), row.get(6), row.get(7)), result.toString());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idleTx.nextStatementSqlState());
+        idle.assertUsable();
+    }
+
+    @Test
+    void cancelEscalatesOnlyForTheQueryThatIgnoresItAndShowsItsWait() throws Exception {
+        Victim sleeper = victim("cli-sleeper").start("SELECT pg_sleep(60)");
+        Victim stubborn = victim("cli-stubborn").start(WardenScenarios.IGNORES_CANCEL);
+        sleeper.awaitAge("100 milliseconds");
+        stubborn.awaitAge("100 milliseconds");
+
+        Cli.Result result = Cli.run(env(), "cancel", "--threshold", "50 milliseconds",
+                "--escalate", "--grace", "1 second", "--format", "csv");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        Map<Integer, List<String>> rows = csvRows(result.out());
+        assertEquals(List.of("cancel", "cancelled"), actionAndOutcome(rows, sleeper));
+        assertEquals(List.of("terminate", "terminated"), actionAndOutcome(rows, stubborn));
+        assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), stubborn.awaitFailure());
+        sleeper.assertUsable();
+        assertTrue(result.err().startsWith("pgwarden: waiting up to 1 second for cancelled"
+                + " queries to stop, then terminating the rest ..."), result.toString());
+    }
+
+    @Test
+    void blockersTerminatesTheLockRootAndEnforceAppliesThePolicies() throws Exception {
+        server.installSchema();
+        server.execute("CREATE TABLE warden_it_cli_lock (id integer)");
+        Victim holder = victim("cli-root")
+                .idleInTransaction("LOCK TABLE warden_it_cli_lock IN ACCESS EXCLUSIVE MODE");
+        Victim waiter = victim("cli-root-waiter")
+                .start("SELECT count(*) FROM warden_it_cli_lock");
+        Victim idleTx = victim("cli-enforced-tx").idleInTransaction("SELECT 1");
+        Poll.until("the waiter to wait for the lock", Duration.ofSeconds(20),
+                () -> !blockingPids(waiter).isEmpty());
+        waiter.awaitAge("100 milliseconds");
+
+        Cli.Result blockers = Cli.run(env(), "blockers", "--min-wait", "50 milliseconds",
+                "--format", "csv");
+
+        assertEquals(0, blockers.exitCode(), blockers.toString());
+        List<String> root = csvRows(blockers.out()).get(holder.pid);
+        assertEquals(List.of("terminate", "terminated", "1", "{" + waiter.pid + "}"),
+                List.of(root.get(8), root.get(9), root.get(11), root.get(12)),
+                blockers.toString());
+        waiter.awaitSuccess();
+
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name)"
+                + " VALUES ('it_cli', 'idle_in_tx', '50 milliseconds', '"
+                + idleTx.applicationName + "')");
+        try {
+            idleTx.awaitAge("100 milliseconds");
+            Cli.Result enforced = Cli.run(env(), "enforce", "--format", "csv");
+
+            assertEquals(0, enforced.exitCode(), enforced.toString());
+            List<String> row = csvRows(enforced.out()).get(idleTx.pid);
+            assertEquals(List.of("terminate", "terminated", "it_cli"),
+                    List.of(row.get(8), row.get(9), row.get(13)), enforced.toString());
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idleTx.nextStatementSqlState());
+        } finally {
+            server.execute("DELETE FROM warden.policy WHERE name = 'it_cli'");
+        }
+    }
+
+    @Test
+    void anOperatorRoleGetsTheSameRulesAndARoleWithoutItIsRefused() throws Exception {
+        String operator = role("warden_it_cli_operator");
+        String outsider = role("warden_it_cli_outsider");
+        // With pgwarden's tables installed the runner also writes warden.action_log, which
+        // warden_operator may insert into.
+        server.installSchema();
+        server.execute("GRANT warden_operator TO " + operator);
+        Victim superuserTx = victim("cli-superuser-tx").idleInTransaction("SELECT 1");
+        Victim otherTx = victim(outsider, "cli-other-tx").idleInTransaction("SELECT 1");
+        superuserTx.awaitAge("100 milliseconds");
+        otherTx.awaitAge("100 milliseconds");
+
+        Cli.Result asOperator = Cli.run(env(operator), "reap", "--threshold", "50ms",
+                "--format", "csv");
+        Cli.Result asOutsider = Cli.run(env(outsider), "report");
+
+        assertEquals(0, asOperator.exitCode(), asOperator.toString());
+        Map<Integer, List<String>> rows = csvRows(asOperator.out());
+        assertEquals(List.of("none", "skipped: not permitted"),
+                actionAndOutcome(rows, superuserTx));
+        assertEquals(List.of("terminate", "terminated"), actionAndOutcome(rows, otherTx));
+        superuserTx.assertUsable();
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), otherTx.nextStatementSqlState());
+
+        assertEquals(4, asOutsider.exitCode(), asOutsider.toString());
+        assertEquals("pgwarden: permission denied for role \"" + outsider + "\": it needs the"
+                + " privileges of pg_signal_backend and pg_read_all_stats (GRANT"
+                + " warden_operator TO " + outsider + ", or GRANT pg_signal_backend,"
+                + " pg_read_all_stats TO " + outsider + ")\n", asOutsider.err());
+        assertEquals("", asOutsider.out());
+    }
+
+    @Test
+    void badArgumentsAreRefusedBeforeAnythingIsSignalled() throws Exception {
+        Victim idleTx = victim("cli-bad-args-tx").idleInTransaction("SELECT 1");
+        idleTx.awaitAge("100 milliseconds");
+
+        Cli.Result negative = Cli.run(env(), "reap", "--threshold", "-5 minutes");
+        Cli.Result notAnInterval = Cli.run(env(), "cancel", "--threshold", "soon");
+        Cli.Result longGrace = Cli.run(env(), "cancel", "--threshold", "1s", "--grace", "1h");
+        Cli.Result unknownOption = Cli.run(env(), "reap", "--threshold", "1s", "--force");
+        Cli.Result unknownCommand = Cli.run(env(), "kill");
+        Cli.Result missing = Cli.run(env(), "reap");
+
+        assertRefused(negative, "pgwarden: invalid value for parameter \"threshold\":"
+                + " \"-00:05:00\"\nDETAIL: The value of \"threshold\" must be greater than"
+                + " zero.\n");
+        assertRefused(notAnInterval, "pgwarden: invalid value for parameter \"threshold\":"
+                + " \"soon\"\nDETAIL: The value of \"threshold\" must be an interval.\n");
+        assertRefused(longGrace, "pgwarden: invalid value for parameter \"grace\":"
+                + " \"01:00:00\"\nDETAIL: The value of \"grace\" must be at most 10"
+                + " minutes.\n");
+        assertRefused(unknownOption, "pgwarden: unknown option \"--force\"\n"
+                + "Try \"java -jar pgwarden-cli.jar --help\".\n");
+        assertRefused(unknownCommand, "pgwarden: unknown command \"kill\" (expected report,"
+                + " cancel, reap, blockers or enforce)\n"
+                + "Try \"java -jar pgwarden-cli.jar --help\".\n");
+        assertRefused(missing, "pgwarden: option --threshold is required for reap\n"
+                + "Try \"java -jar pgwarden-cli.jar --help\".\n");
+        idleTx.assertUsable();
+    }
+
+    @Test
+    void aServerThatIsNotThereIsAConnectionError() throws Exception {
+        Map<String, String> env = env();
+        env.put("PGHOST", "127.0.0.1");
+        env.put("PGPORT", String.valueOf(unusedPort()));
+
+        Cli.Result refused = Cli.run(env, "report");
+        Cli.Result badUrl = Cli.run(Map.of(), "report", "--url", "postgresql://localhost/x");
+        Cli.Result noDatabase = Cli.run(env(), "report", "--url", "jdbc:postgresql://"
+                + server.host + ":" + server.port + "/warden_it_no_such_database");
+
+        assertEquals(3, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().startsWith("pgwarden: cannot connect to 127.0.0.1:"
+                + env.get("PGPORT") + " database \"" + TestServer.DATABASE + "\" as \""
+                + server.superuser + "\": Connection to 127.0.0.1:" + env.get("PGPORT")
+                + " refused"), refused.toString());
+        assertRefused(badUrl, "pgwarden: invalid value for option --url:"
+                + " \"postgresql://localhost/x\" (must start with jdbc:postgresql://)\n"
+                + "Try \"java -jar pgwarden-cli.jar --help\".\n");
+        assertEquals(3, noDatabase.exitCode(), noDatabase.toString());
+        assertTrue(noDatabase.err().contains("database \"warden_it_no_such_database\" does"
+                + " not exist"), noDatabase.toString());
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private Map<String, String> env() {
+        return new HashMap<>(server.libpqEnvironment());
+    }
+
+    private Map<String, String> env(String role) {
+        Map<String, String> env = env();
+        env.put("PGUSER", role);
+        env.put("PGPASSWORD", PASSWORD);
+        return env;
+    }
+
+    private Victim victim(String name) throws Exception {
+        Victim v = Victim.open(server, name);
+        victims.add(v);
+        return v;
+    }
+
+    private Victim victim(String user, String name) throws Exception {
+        Victim v = Victim.open(server, user, PASSWORD, name);
+        victims.add(v);
+        return v;
+    }
+
+    private String role(String name) throws Exception {
+        server.execute("DROP ROLE IF EXISTS " + name);
+        server.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
+        roles.add(name);
+        return name;
+    }
+
+    private List<Integer> blockingPids(Victim v) throws Exception {
+        try (var c = server.connect(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT pg_blocking_pids(" + v.pid + ")")) {
+            rs.next();
+            return Arrays.asList((Integer[]) rs.getArray(1).getArray());
+        }
+    }
+
+    private static void assertRefused(Cli.Result result, String stderr) {
+        assertEquals(2, result.exitCode(), result.toString());
+        assertEquals(stderr, result.err(), result.toString());
+        assertEquals("", result.out(), result.toString());
+    }
+
+    private static List<String> cells(String line) {
+        return Arrays.stream(line.split("\\|", -1)).map(String::trim).toList();
+    }
+
+    private static List<String> tableRow(List<String> lines, Victim v) {
+        List<List<String>> rows = lines.stream().map(CliIT::cells)
+                .filter(cells -> cells.get(0).equals(String.valueOf(v.pid))).toList();
+        assertEquals(1, rows.size(), "rows for pid " + v.pid + " in " + lines);
+        return rows.get(0);
+    }
+
+    /** CSV rows of an action command by pid. */
+    private static Map<Integer, List<String>> csvRows(String csv) {
+        List<List<String>> records = parseCsv(csv);
+        assertEquals(List.of("pid", "usename", "application_name", "datname", "client_addr",
+                "backend_start", "state", "age", "action", "outcome", "query_preview",
+                "blocked_count", "waiting_pids", "policy"),
+                records.get(0));
+        Map<Integer, List<String>> rows = new HashMap<>();
+        for (List<String> fields : records.subList(1, records.size())) {
+            rows.put(Integer.valueOf(fields.get(0)), fields);
+        }
+        return rows;
+    }
+
+    /** RFC 4180: a quoted field may hold commas, doubled quotes and line breaks. */
+    static List<List<String>> parseCsv(String csv) {
+        List<List<String>> records = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < csv.length(); i++) {
+            char c = csv.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < csv.length() && csv.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\n') {
+                fields.add(field.toString());
+                field.setLength(0);
+                records.add(fields);
+                fields = new ArrayList<>();
+            } else {
+                field.append(c);
+            }
+        }
+        return records;
+    }
+
+    private static List<String> actionAndOutcome(Map<Integer, List<String>> rows, Victim v) {
+        List<String> row = rows.get(v.pid);
+        assertTrue(row != null, "no row for pid " + v.pid + " in " + rows);
+        return List.of(row.get(8), row.get(9));
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
