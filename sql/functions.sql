@@ -128,11 +128,34 @@ CREATE FUNCTION warden.terminate_blockers(
     AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
             warden.terminate_blockers_json(min_wait, grace, dry_run)::pg_catalog.json)';
 
+/*
+ * Most scheduled enforce() runs find nothing to do, and every pg_cron run is a new session
+ * whose first Java call starts a JVM (docs/benchmarks.md). So enforce() first asks plain SQL
+ * whether any enabled policy could select anything, and starts Java only then. The question
+ * is wider than the policies: it ignores their filters, exemptions and privileges, and for
+ * blockers asks only whether any backend waits for a lock (the roots Java looks for are
+ * found from those waits). A NULL dry_run goes to Java, which refuses it. The cached
+ * pg_stat_activity of the caller's transaction is cleared first, as the Java core does.
+ */
 CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
-    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
-            warden.enforce_json(dry_run)::pg_catalog.json)';
+    AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
+        SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            CASE WHEN dry_run IS NULL OR EXISTS (
+                    SELECT FROM warden.policy AS p
+                    JOIN pg_catalog.pg_stat_activity AS a ON CASE p.kind
+                        WHEN ''idle_in_tx'' THEN a.state IN (''idle in transaction'',
+                                ''idle in transaction (aborted)'')
+                            AND a.state_change < pg_catalog.clock_timestamp() - p.threshold
+                        WHEN ''long_running'' THEN a.state = ''active''
+                            AND a.query_start < pg_catalog.clock_timestamp() - p.threshold
+                        ELSE a.wait_event_type = ''Lock''
+                    END
+                    WHERE p.enabled AND a.pid <> pg_catalog.pg_backend_pid())
+                THEN warden.enforce_json(dry_run)
+                ELSE ''[]''
+            END::pg_catalog.json)';
 
 COMMENT ON FUNCTION warden.backend_report(boolean) IS
 'One row per client backend other than your own (idle ones only with include_idle): state,

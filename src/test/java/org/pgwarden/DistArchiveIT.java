@@ -32,7 +32,8 @@ class DistArchiveIT {
     private static final String BASE = "pgwarden-" + VERSION + "/";
     private static final Set<String> FILES = new TreeSet<>(List.of(BASE + "pgwarden.jar",
             BASE + "pgwarden-cli.jar", BASE + "README.md", BASE + "install/install.sh",
-            BASE + "install/uninstall.sh", BASE + "sql/schema.sql",
+            BASE + "install/uninstall.sh", BASE + "install/cds-archive.sh",
+            BASE + "install/vmoptions.md", BASE + "sql/schema.sql",
             BASE + "sql/functions.sql", BASE + "sql/remove.sql"));
 
     private final Path dist = Paths.get(System.getProperty("pgwarden.dist",

@@ -1,6 +1,15 @@
 package org.pgwarden;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Exemptions, audit, blockers and policies end to end through the warden SQL functions
@@ -18,5 +27,36 @@ class InServerPolicyIT extends PolicyScenarios {
     @Override
     protected WardenClient client() {
         return client;
+    }
+
+    @Test
+    void aScheduledRunWithNothingToDoStartsNoJvm() throws Exception {
+        Assumptions.assumeTrue(server.serverVersionNum() >= 140000,
+                "pg_backend_memory_contexts exists from PostgreSQL 14 on");
+        policy("it_roots_later", Policy.BLOCKERS, "1 hour", false, null);
+        policy("it_idle_later", Policy.IDLE_IN_TX, "1 hour", false, null);
+        policy("it_slow_later", Policy.LONG_RUNNING, "1 hour", false, null);
+        Victim idleTx = victim("not-yet-due").idleInTransaction("SELECT 1");
+
+        try (Connection scheduled = server.connect()) {
+            assertEquals(List.of(), client.enforce(scheduled, false));
+            assertEquals(0, plJavaContexts(scheduled), "enforce() started a JVM for nothing");
+
+            server.execute("UPDATE warden.policy SET threshold = '50 milliseconds'"
+                    + " WHERE name = 'it_idle_later'");
+            idleTx.awaitAge("100 milliseconds");
+            assertEquals(Outcome.TERMINATED,
+                    rowFor(client.enforce(scheduled, false), idleTx).outcome());
+            assertEquals(1, plJavaContexts(scheduled));
+        }
+    }
+
+    /** 1 once PL/Java has started its JVM in the session, else 0. */
+    private static long plJavaContexts(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM pg_backend_memory_contexts WHERE name = 'PL/Java'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

@@ -62,7 +62,7 @@ final class TestServer {
                 }
                 if (instance == null) {
                     instance = System.getenv("PGWARDEN_TEST_HOST") != null ? external()
-                            : local();
+                            : local("pgwarden-it", "");
                 }
                 instance.createDatabase();
             } catch (Exception e) {
@@ -227,15 +227,32 @@ final class TestServer {
                 findBindir(), null);
     }
 
-    private static TestServer local() throws IOException, InterruptedException {
+    /**
+     * A throwaway cluster of its own, never an existing server, under target/{@code dirName},
+     * with {@code extraSettings} appended to postgresql.conf after the tests' settings (so they
+     * win), and the database {@link #DATABASE} in it. The benchmark uses it.
+     */
+    static TestServer startLocal(String dirName, String extraSettings) throws Exception {
+        TestServer server = local(dirName, extraSettings);
+        server.createDatabase();
+        return server;
+    }
+
+    /** The data directory of a local cluster, or null for an existing server. */
+    Path dataDir() {
+        return dataDir;
+    }
+
+    private static TestServer local(String dirName, String extraSettings)
+            throws IOException, InterruptedException {
         Path bindir = findBindir();
         Path base = Paths.get(System.getProperty("pgwarden.builddir", "target"))
-                .toAbsolutePath().resolve("pgwarden-it");
+                .toAbsolutePath().resolve(dirName);
         boolean root = "0".equals(run(List.of("id", "-u"), null).trim());
         if (root && !accessibleToPostgres(base.getParent())) {
             // initdb refuses to run as root, and the postgres account cannot reach target/
             // here (a checkout under /root, say): keep the cluster in a temporary directory.
-            base = Files.createTempDirectory("pgwarden-it");
+            base = Files.createTempDirectory(dirName);
             System.out.println("[pgwarden-it] target/ is not reachable for the postgres"
                     + " account; cluster in " + base);
         }
@@ -252,7 +269,7 @@ final class TestServer {
         run(asServerUser(root, bindir.resolve("initdb").toString(), "-D", data.toString(),
                 "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"), null);
         int port = freePort();
-        Files.writeString(data.resolve("postgresql.conf"), settings(bindir, port),
+        Files.writeString(data.resolve("postgresql.conf"), settings(bindir, port) + extraSettings,
                 java.nio.file.StandardOpenOption.APPEND);
         run(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D", data.toString(),
                 "-l", base.resolve("startup.log").toString(), "-w", "-t", "60", "start"), null);

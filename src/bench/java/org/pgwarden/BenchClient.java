@@ -1,0 +1,86 @@
+package org.pgwarden;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** How the benchmark connects, runs a statement as a client would, and reads a backend. */
+final class BenchClient {
+
+    private final TestServer server;
+
+    BenchClient(TestServer server) {
+        this.server = server;
+    }
+
+    /**
+     * A new session. With {@code vmoptions}, the session's pljava.vmoptions are set at
+     * connection time, before its JVM can start: what postgresql.conf would give it.
+     */
+    Connection connect(String vmoptions, String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        if (vmoptions != null) {
+            // The server splits options at white space; a backslash keeps one in a value.
+            props.setProperty("options", "-c pljava.vmoptions="
+                    + vmoptions.replace("\\", "\\\\").replace(" ", "\\ "));
+        }
+        return DriverManager.getConnection("jdbc:postgresql://" + server.host + ":"
+                + server.port + "/" + TestServer.DATABASE, props);
+    }
+
+    /** Runs a query and reads every column of every row, as psql would; returns the rows. */
+    static int drain(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int columns = rs.getMetaData().getColumnCount();
+            int rows = 0;
+            while (rs.next()) {
+                for (int i = 1; i <= columns; i++) {
+                    rs.getString(i);
+                }
+                rows++;
+            }
+            return rows;
+        }
+    }
+
+    /** Milliseconds {@link #drain} takes. */
+    static double timed(Connection c, String sql) throws SQLException {
+        long start = System.nanoTime();
+        drain(c, sql);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /**
+     * A field of /proc/PID/status in MB, e.g. VmRSS (resident) or RssAnon (its private,
+     * anonymous part). The benchmark runs on the server's machine.
+     */
+    static double statusMb(int pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc", String.valueOf(pid),
+                "status"))) {
+            if (line.startsWith(field + ":")) {
+                String kb = line.substring(field.length() + 1).trim().split("\\s+")[0];
+                return Long.parseLong(kb) / 1024.0;
+            }
+        }
+        throw new IOException("no " + field + " in /proc/" + pid + "/status");
+    }
+}

@@ -1,0 +1,545 @@
+package org.pgwarden;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * pgwarden against plain SQL, inside a throwaway cluster with PL/Java: warm reports, cold
+ * starts, reaping, memory, and the scheduled run that finds nothing to do. Run it with
+ * {@code mvn -B -q -Pbench -DskipTests package exec:exec} (README, "Benchmarks"); it is no
+ * part of {@code mvn verify}. Every figure is the median of at least five runs, and every
+ * ratio the median of ratios of pairs measured one right after the other, in alternating
+ * order, since the machines it runs on are shared.
+ */
+public final class Benchmark {
+
+    /** The article's "find PIDs to target" query. */
+    static final String PLAIN_REPORT = """
+        SELECT pid, usename, application_name, client_addr, state, wait_event_type,
+               wait_event, now() - query_start AS query_duration,
+               left(query, 100) AS query_preview
+        FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid() AND state <> 'idle'
+        ORDER BY query_duration DESC NULLS LAST
+        """;
+    static final String WARDEN_REPORT = "SELECT * FROM warden.backend_report()";
+    static final String PLAIN_REAP = """
+        SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid()
+          AND state IN ('idle in transaction', 'idle in transaction (aborted)')
+          AND state_change < now() - interval '%s'
+        """;
+    static final String WARDEN_REAP = "SELECT * FROM warden.reap_idle_in_tx('%s')";
+    /** What a hand-written scheduled job does with the policies of {@link #POLICIES}. */
+    static final String PLAIN_SCHEDULED = """
+        SELECT pid, CASE WHEN state = 'active' THEN pg_cancel_backend(pid)
+                         ELSE pg_terminate_backend(pid) END
+        FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid()
+          AND (state IN ('idle in transaction', 'idle in transaction (aborted)')
+                   AND state_change < now() - interval '10 minutes'
+               OR state = 'active' AND query_start < now() - interval '1 hour')
+        """;
+    static final String WARDEN_ENFORCE = "SELECT * FROM warden.enforce()";
+    static final String POLICIES = """
+        INSERT INTO warden.policy (name, kind, threshold) VALUES
+            ('bench lock roots', 'blockers', '1 minute'),
+            ('bench idle transactions', 'idle_in_tx', '10 minutes'),
+            ('bench long queries', 'long_running', '1 hour')
+        """;
+    /** PL/Java's own start, without pgwarden: the floor of any cold Java call. */
+    static final String PLJAVA_ONLY = "SELECT sqlj.get_classpath('warden')";
+
+    private static final String SETTINGS = """
+
+        # pgwarden benchmark: room for 800 sessions and more; PL/Java's default JVM options
+        # unless a session sets its own
+        max_connections = 1000
+        pljava.vmoptions = ''
+        """;
+    private static final String CROWD = "pgwarden-bench-crowd";
+    private static final String VICTIMS = "pgwarden-bench-victim";
+    private static final String CALLER = "pgwarden-bench-caller";
+    private static final String COLD = "pgwarden-bench-cold";
+
+    private final TestServer server;
+    private final BenchClient client;
+    private final int rounds;
+    private final String recommended;
+    private final BenchTable table = new BenchTable();
+    private final List<String> notes = new ArrayList<>();
+
+    private Benchmark(TestServer server, int rounds, String recommended) {
+        this.server = server;
+        this.client = new BenchClient(server);
+        this.rounds = rounds;
+        this.recommended = recommended;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> params = parameters(args);
+        int rounds = Integer.parseInt(params.getOrDefault("rounds", "7"));
+        int[] sessions = numbers(params.getOrDefault("sessions", "50,200,800"));
+        int[] victims = numbers(params.getOrDefault("victims", "100,400"));
+        if (rounds < 5) {
+            fail("bench.rounds must be at least 5: each figure is a median of five or more");
+        }
+        String loadBefore = loadAverage();
+        log("starting a throwaway PostgreSQL cluster with max_connections = 1000");
+        TestServer server = TestServer.startLocal("pgwarden-bench", SETTINGS);
+        if (!server.hasPlJava()) {
+            fail("PL/Java is not installed in this PostgreSQL (" + server.bindir + ": no pljava"
+                    + " in pg_available_extensions). pgwarden's functions run inside the"
+                    + " server through PL/Java, so there is nothing to measure: install"
+                    + " PL/Java 1.6 (README, Requirements) and run the benchmark again.");
+        }
+        log("installing pgwarden with install/install.sh");
+        Scripts.install(server);
+        log("building the class-data-sharing archive with install/cds-archive.sh");
+        String recommended = buildArchive(server);
+        Benchmark bench = new Benchmark(server, rounds, recommended);
+        bench.run(sessions, victims);
+        bench.publish(loadBefore);
+        System.exit(0);
+    }
+
+    private void run(int[] sessions, int[] victims) throws Exception {
+        coldStart();
+        memory();
+        Map<Integer, Samples[]> reports = new LinkedHashMap<>();
+        for (int n : sessions) {
+            reports.put(n, warmReport(n, n == 200 || sessions.length == 1));
+        }
+        growth("W1", "report", reports, "sessions");
+        Map<Integer, Samples[]> reaps = new LinkedHashMap<>();
+        for (int k : victims) {
+            reaps.put(k, reap(k));
+        }
+        growth("W3", "reap, until gone", reaps, "victims");
+    }
+
+    // ---- W1 -------------------------------------------------------------------------------
+
+    /** W1 at N sessions; returns the pgwarden and plain samples. */
+    private Samples[] warmReport(int n, boolean alsoNothingToDo) throws Exception {
+        log("W1: opening " + n + " client sessions (idle, idle in transaction, pg_sleep)");
+        try (Crowd crowd = Crowd.mixed(server, CROWD, n);
+                Connection warden = client.connect(recommended, CALLER);
+                Connection plain = client.connect(null, CALLER)) {
+            Samples[] s = pairs(warden, WARDEN_REPORT, plain, PLAIN_REPORT,
+                    Math.max(rounds, 15));
+            int wardenRows = BenchClient.drain(warden, WARDEN_REPORT);
+            int plainRows = BenchClient.drain(plain, PLAIN_REPORT);
+            notes.add("W1 N = " + n + ": backend_report() returned " + wardenRows
+                    + " rows, the plain query " + plainRows + ".");
+            Samples ratio = Samples.ratios(s[0], s[1]);
+            boolean target = n == 800;
+            table.add("W1 report, warm", "N = " + n + " sessions", BenchTable.ms(s[0]),
+                    BenchTable.ms(s[1]), BenchTable.ratio(ratio), target ? "ratio ≤ 1.5" : "",
+                    target ? BenchTable.met(ratio.median() <= 1.5) : "");
+            if (alsoNothingToDo) {
+                nothingToDo(crowd.size());
+            }
+            return s;
+        }
+    }
+
+    /**
+     * W1 and W3 growth: what one more session costs between each N and the next. Linear
+     * means the last step costs at most 1.5 times as much per session as the first; when it
+     * costs more, the plain SQL's steps show whether the server's own reading grows so too.
+     */
+    private void growth(String workload, String what, Map<Integer, Samples[]> byN,
+            String unit) {
+        List<Integer> ns = new ArrayList<>(byN.keySet());
+        if (ns.size() < 2) {
+            return;
+        }
+        List<Double> warden = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        for (int i = 1; i < ns.size(); i++) {
+            int a = ns.get(i - 1);
+            int b = ns.get(i);
+            warden.add((byN.get(b)[0].median() - byN.get(a)[0].median()) / (b - a));
+            plain.add((byN.get(b)[1].median() - byN.get(a)[1].median()) / (b - a));
+        }
+        double wardenSteepening = steepening(warden);
+        double plainSteepening = steepening(plain);
+        String met = wardenSteepening <= 1.5 ? "yes"
+                : wardenSteepening <= plainSteepening ? "no, nor plain SQL" : "**no**";
+        int first = ns.get(0);
+        int last = ns.get(ns.size() - 1);
+        double overall = byN.get(last)[0].median() / byN.get(first)[0].median();
+        String steps = ns.toString().replaceAll("[\\[\\]]", "").replace(", ", " → ");
+        table.add(workload + " growth", what + ": ms per extra " + unit.replaceAll("s$", "")
+                + " (" + steps + ")", slopes(warden), slopes(plain),
+                String.format(Locale.ROOT, "last/first step: ×%.1f (plain ×%.1f)",
+                        wardenSteepening, plainSteepening),
+                "linear (last step ≤ ×1.5 the first); total ×"
+                        + String.format(Locale.ROOT, "%.1f", overall) + " for ×"
+                        + last / first + " " + unit,
+                met);
+    }
+
+    private static double steepening(List<Double> slopes) {
+        return slopes.get(slopes.size() - 1) / Math.max(slopes.get(0), 1e-4);
+    }
+
+    private static String slopes(List<Double> slopes) {
+        return String.join(", ", slopes.stream()
+                .map(d -> String.format(Locale.ROOT, "%.4f", d)).toList()) + " ms";
+    }
+
+    // ---- nothing to do ----------------------------------------------------------------------
+
+    /** The scheduled run that finds nothing to do, warm and cold, among {@code n} sessions. */
+    private void nothingToDo(int n) throws Exception {
+        log("nothing to do: enforce() and reap_idle_in_tx among " + n + " sessions");
+        execute(POLICIES);
+        try {
+            String reap = WARDEN_REAP.formatted("10 minutes");
+            String plainReap = PLAIN_REAP.formatted("10 minutes");
+            try (Connection warden = client.connect(recommended, CALLER);
+                    Connection plain = client.connect(null, CALLER)) {
+                Samples[] e = pairs(warden, WARDEN_ENFORCE, plain, PLAIN_SCHEDULED,
+                        Math.max(rounds, 15));
+                tableRow("nothing to do", "enforce(), 3 policies, warm, N = " + n, e, "", null);
+                Samples[] r = pairs(warden, reap, plain, plainReap, Math.max(rounds, 15));
+                tableRow("nothing to do", "reap_idle_in_tx('10 minutes'), warm, N = " + n, r,
+                        "", null);
+            }
+            Map<String, Samples> cold = coldRounds(new String[][] {
+                {"plain", null, PLAIN_SCHEDULED},
+                {"default", null, WARDEN_ENFORCE},
+                {"recommended", recommended, WARDEN_ENFORCE}});
+            for (String settings : List.of("default", "recommended")) {
+                Samples[] s = {cold.get(settings), cold.get("plain")};
+                tableRow("nothing to do", "enforce(), cold, " + settings + " settings, N = " + n,
+                        s, "", null);
+            }
+        } finally {
+            execute("DELETE FROM warden.policy WHERE name LIKE 'bench %'");
+        }
+    }
+
+    // ---- W2 -------------------------------------------------------------------------------
+
+    /** W2: connect and first call in a new session, default and recommended settings. */
+    private void coldStart() throws Exception {
+        log("W2: cold starts, " + rounds + " rounds");
+        String withoutArchive = recommended.replaceAll(" ?-XX:SharedArchiveFile=\\S+", "");
+        Map<String, Samples> s = coldRounds(new String[][] {
+            {"plain", null, PLAIN_REPORT},
+            {"default", null, WARDEN_REPORT},
+            {"recommended", recommended, WARDEN_REPORT},
+            {"options only", withoutArchive, WARDEN_REPORT},
+            {"pljava default", null, PLJAVA_ONLY},
+            {"pljava recommended", recommended, PLJAVA_ONLY}});
+        Samples plain = s.get("plain");
+        tableRow("W2 cold", "backend_report(), PL/Java's default settings", new Samples[] {
+            s.get("default"), plain}, "", null);
+        tableRow("W2 cold", "backend_report(), recommended options, no archive", new Samples[] {
+            s.get("options only"), plain}, "", null);
+        tableRow("W2 cold", "backend_report(), recommended (options + CDS archive)",
+                new Samples[] {s.get("recommended"), plain}, "", null);
+        Samples halved = Samples.ratios(s.get("recommended"), s.get("default"));
+        table.add("W2 cold", "recommended / default", "", "", BenchTable.ratio(halved),
+                "ratio ≤ 0.5", BenchTable.met(halved.median() <= 0.5));
+        tableRow("W2 cold", "PL/Java alone (sqlj.get_classpath), default settings",
+                new Samples[] {s.get("pljava default"), plain}, "", null);
+        tableRow("W2 cold", "PL/Java alone (sqlj.get_classpath), recommended",
+                new Samples[] {s.get("pljava recommended"), plain}, "", null);
+    }
+
+    /**
+     * Rounds of cold calls: in each round every variant once ({name, vmoptions, sql}), in an
+     * order that rotates from round to round, each in a new session.
+     */
+    private Map<String, Samples> coldRounds(String[][] variants) throws Exception {
+        Map<String, Samples> samples = new LinkedHashMap<>();
+        for (String[] v : variants) {
+            samples.put(v[0], new Samples());
+        }
+        coldCall(null, PLAIN_REPORT); // pgjdbc's own first connection
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < variants.length; i++) {
+                String[] v = variants[(i + r) % variants.length];
+                samples.get(v[0]).add(coldCall(v[1], v[2]));
+            }
+        }
+        return samples;
+    }
+
+    /** Milliseconds from connecting to having read the result, in a new session. */
+    private double coldCall(String vmoptions, String sql) throws Exception {
+        long start = System.nanoTime();
+        double ms;
+        try (Connection c = client.connect(vmoptions, COLD)) {
+            BenchClient.drain(c, sql);
+            ms = (System.nanoTime() - start) / 1e6;
+        }
+        // Let the closed backend's JVM shut down before the next one starts.
+        TimeUnit.MILLISECONDS.sleep(150);
+        return ms;
+    }
+
+    // ---- W3 -------------------------------------------------------------------------------
+
+    /** W3 on K idle-in-transaction sessions; returns the pgwarden and plain "gone" samples. */
+    private Samples[] reap(int k) throws Exception {
+        log("W3: reaping " + k + " idle-in-transaction sessions, " + rounds + " rounds");
+        Samples wardenCall = new Samples();
+        Samples wardenGone = new Samples();
+        Samples plainCall = new Samples();
+        Samples plainGone = new Samples();
+        String threshold = "10 milliseconds";
+        try (Connection warden = client.connect(recommended, CALLER);
+                Connection plain = client.connect(null, CALLER);
+                Connection monitor = server.connect()) {
+            BenchClient.drain(warden, WARDEN_REAP.formatted("1 hour"));
+            for (int r = 0; r < rounds; r++) {
+                for (int side = 0; side < 2; side++) {
+                    boolean pgwarden = (side == 0) == (r % 2 == 0);
+                    try (Crowd crowd = Crowd.idleInTransaction(server, VICTIMS, k)) {
+                        TimeUnit.MILLISECONDS.sleep(50);
+                        long start = System.nanoTime();
+                        int rows = BenchClient.drain(pgwarden ? warden : plain,
+                                (pgwarden ? WARDEN_REAP : PLAIN_REAP).formatted(threshold));
+                        double call = (System.nanoTime() - start) / 1e6;
+                        while (!crowd.gone(monitor)) {
+                            TimeUnit.MILLISECONDS.sleep(1);
+                        }
+                        double gone = (System.nanoTime() - start) / 1e6;
+                        if (rows != k) {
+                            notes.add("W3 K = " + k + ": " + (pgwarden ? "pgwarden" : "plain SQL")
+                                    + " returned " + rows + " rows instead of " + k + ".");
+                        }
+                        (pgwarden ? wardenCall : plainCall).add(call);
+                        (pgwarden ? wardenGone : plainGone).add(gone);
+                    }
+                }
+            }
+        }
+        tableRow("W3 reap", "K = " + k + ": the call", new Samples[] {wardenCall, plainCall},
+                "", null);
+        Samples ratio = Samples.ratios(wardenGone, plainGone);
+        boolean target = k == 400;
+        boolean met = ratio.median() <= 2 && wardenGone.median() < 1000;
+        table.add("W3 reap", "K = " + k + ": until every victim is gone",
+                BenchTable.ms(wardenGone), BenchTable.ms(plainGone), BenchTable.ratio(ratio),
+                target ? "ratio ≤ 2, < 1 s" : "", target ? BenchTable.met(met) : "");
+        return new Samples[] {wardenGone, plainGone};
+    }
+
+    // ---- W4 -------------------------------------------------------------------------------
+
+    /** W4: what a backend's resident memory gains from its first call. */
+    private void memory() throws Exception {
+        log("W4: resident memory of a backend before and after its first call");
+        Map<String, Samples[]> s = new LinkedHashMap<>();
+        String[][] variants = {
+            {"plain", null, PLAIN_REPORT},
+            {"default", null, WARDEN_REPORT},
+            {"recommended", recommended, WARDEN_REPORT}};
+        for (String[] v : variants) {
+            s.put(v[0], new Samples[] {new Samples(), new Samples()});
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (String[] v : variants) {
+                try (Connection c = client.connect(v[1], COLD)) {
+                    int pid = BenchClient.backendPid(c);
+                    double rss = BenchClient.statusMb(pid, "VmRSS");
+                    double anon = BenchClient.statusMb(pid, "RssAnon");
+                    BenchClient.drain(c, v[2]);
+                    s.get(v[0])[0].add(BenchClient.statusMb(pid, "VmRSS") - rss);
+                    s.get(v[0])[1].add(BenchClient.statusMb(pid, "RssAnon") - anon);
+                }
+                TimeUnit.MILLISECONDS.sleep(150);
+            }
+        }
+        for (String settings : List.of("default", "recommended")) {
+            table.add("W4 memory", "VmRSS gained, " + settings + " settings",
+                    BenchTable.mb(s.get(settings)[0]), BenchTable.mb(s.get("plain")[0]), "",
+                    "", "");
+            table.add("W4 memory", "of which private (RssAnon), " + settings + " settings",
+                    BenchTable.mb(s.get(settings)[1]), BenchTable.mb(s.get("plain")[1]), "",
+                    "", "");
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    /**
+     * Warms both sessions, then measures {@code count} pairs, alternating which goes first.
+     * Returns {pgwarden, plain}.
+     */
+    private static Samples[] pairs(Connection warden, String wardenSql, Connection plain,
+            String plainSql, int count) throws SQLException {
+        for (int i = 0; i < 3; i++) {
+            BenchClient.drain(warden, wardenSql);
+            BenchClient.drain(plain, plainSql);
+        }
+        Samples w = new Samples();
+        Samples p = new Samples();
+        for (int i = 0; i < count; i++) {
+            if (i % 2 == 0) {
+                w.add(BenchClient.timed(warden, wardenSql));
+                p.add(BenchClient.timed(plain, plainSql));
+            } else {
+                p.add(BenchClient.timed(plain, plainSql));
+                w.add(BenchClient.timed(warden, wardenSql));
+            }
+        }
+        return new Samples[] {w, p};
+    }
+
+    private void tableRow(String workload, String what, Samples[] s, String target,
+            Boolean met) {
+        table.add(workload, what, BenchTable.ms(s[0]), BenchTable.ms(s[1]),
+                BenchTable.ratio(Samples.ratios(s[0], s[1])), target,
+                met == null ? "" : BenchTable.met(met));
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** Runs install/cds-archive.sh against the cluster; returns the options it printed. */
+    private static String buildArchive(TestServer server) throws Exception {
+        Path archive = server.dataDir().getParent().resolve("pgwarden-pljava.jsa");
+        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
+        ProcessBuilder pb = new ProcessBuilder("bash",
+                basedir.resolve("install/cds-archive.sh").toString(), archive.toString())
+                .redirectErrorStream(true);
+        pb.environment().putAll(server.libpqEnvironment());
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            fail("install/cds-archive.sh failed:\n" + output);
+        }
+        String prefix = "pljava.vmoptions = '";
+        return output.lines().filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length(), l.length() - 1))
+                .findFirst().orElseThrow(() -> new IllegalStateException(
+                        "install/cds-archive.sh printed no pljava.vmoptions line:\n" + output));
+    }
+
+    private void publish(String loadBefore) throws Exception {
+        String when = OffsetDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        StringBuilder out = new StringBuilder();
+        out.append("Measured ").append(when).append(" with `mvn -B -q -Pbench -DskipTests")
+                .append(" package exec:exec` (").append(rounds)
+                .append(" rounds; warm figures from at least 15 pairs).\n\n")
+                .append("- Machine: ").append(machine()).append('\n')
+                .append("- Load average (1, 5, 15 min) before: ").append(loadBefore)
+                .append("; after: ").append(loadAverage()).append('\n')
+                .append("- ").append(versions()).append('\n')
+                .append("- Recommended `pljava.vmoptions` (from install/cds-archive.sh): `")
+                .append(recommended.replace(server.dataDir().getParent().toString(), "…"))
+                .append("`\n\n")
+                .append(table.markdown()).append('\n');
+        for (String note : notes) {
+            out.append("- ").append(note).append('\n');
+        }
+        System.out.println();
+        System.out.println(out);
+        Path doc = Paths.get(System.getProperty("pgwarden.basedir", "."), "docs",
+                "benchmarks.md");
+        BenchTable.writeInto(doc, out.toString());
+        log("written to " + doc.toAbsolutePath().normalize());
+    }
+
+    private String versions() throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
+                    SELECT current_setting('server_version'),
+                           (SELECT extversion FROM pg_extension WHERE extname = 'pljava')
+                    """)) {
+            rs.next();
+            return "PostgreSQL " + rs.getString(1) + ", PL/Java " + rs.getString(2)
+                    + ", server JVM " + System.getProperty("java.vm.name") + " "
+                    + System.getProperty("java.runtime.version") + ", pgwarden "
+                    + gitCommit();
+        }
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "-C",
+                    System.getProperty("pgwarden.basedir", "."), "log", "-1",
+                    "--format=%h (%cs)").start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 && !out.isEmpty() ? "commit " + out : "(no git)";
+        } catch (IOException | InterruptedException e) {
+            return "(no git)";
+        }
+    }
+
+    private static String machine() throws IOException {
+        String cpu = Files.readAllLines(Paths.get("/proc/cpuinfo")).stream()
+                .filter(l -> l.startsWith("model name")).map(l -> l.replaceFirst(".*:\\s*", ""))
+                .findFirst().orElse("unknown CPU");
+        String mem = Files.readAllLines(Paths.get("/proc/meminfo")).stream()
+                .filter(l -> l.startsWith("MemTotal")).map(l -> l.replaceAll("\\D", ""))
+                .findFirst().map(kb -> Long.parseLong(kb) / 1024 / 1024 + " GiB").orElse("?");
+        return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + mem
+                + " memory, Linux " + System.getProperty("os.version")
+                + "; shared with other jobs while it ran";
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Arguments name=value: rounds, sessions (N, comma-separated), victims (K). */
+    private static Map<String, String> parameters(String[] args) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 0 || !List.of("rounds", "sessions", "victims")
+                    .contains(arg.substring(0, eq))) {
+                fail("unknown argument \"" + arg + "\": expected rounds=, sessions=, victims=");
+            }
+            params.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return params;
+    }
+
+    private static int[] numbers(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt)
+                .toArray();
+    }
+
+    private static void log(String message) {
+        System.err.println("[pgwarden-bench] " + message);
+    }
+
+    private static void fail(String message) {
+        System.err.println("[pgwarden-bench] benchmark refused: " + message);
+        System.exit(2);
+    }
+}
