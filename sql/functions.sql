@@ -11,7 +11,9 @@
  * Each *_json function is the Java entry point and returns the rows as JSON text; the
  * function of the same name without the suffix turns them back into typed rows. A set of
  * composite rows straight from Java would need PL/Java's ResultSetProvider, whose API jar
- * no registry this build can reach publishes.
+ * no registry this build can reach publishes. warden.backend_report, which signals nothing,
+ * is PL/pgSQL generated from the core's statement (org.pgwarden.ReportFunction); the build
+ * puts it after this file. The type of its rows is here.
  *
  * PL/Java loads a function's classes as the calling role, reading sqlj's tables. When
  * CREATE EXTENSION pljava creates the sqlj schema itself, PL/Java skips its own
@@ -65,11 +67,6 @@ CREATE TYPE warden.action_row AS (
     policy text
 );
 
-CREATE FUNCTION warden.backend_report_json(include_idle boolean)
-    RETURNS text LANGUAGE java VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS 'org.pgwarden.pljava.WardenFunctions.backendReport(java.lang.Boolean)';
-
 CREATE FUNCTION warden.cancel_long_running_json(
         threshold interval, escalate boolean, grace interval, dry_run boolean)
     RETURNS text LANGUAGE java VOLATILE
@@ -92,12 +89,6 @@ CREATE FUNCTION warden.enforce_json(dry_run boolean)
     RETURNS text LANGUAGE java VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS 'org.pgwarden.pljava.WardenFunctions.enforce(java.lang.Boolean)';
-
-CREATE FUNCTION warden.backend_report(include_idle boolean DEFAULT false)
-    RETURNS SETOF warden.backend_row LANGUAGE sql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.backend_row,
-            warden.backend_report_json(include_idle)::pg_catalog.json)';
 
 CREATE FUNCTION warden.cancel_long_running(
         threshold interval,
@@ -157,13 +148,6 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
                 ELSE ''[]''
             END::pg_catalog.json)';
 
-COMMENT ON FUNCTION warden.backend_report(boolean) IS
-'One row per client backend other than your own (idle ones only with include_idle): state,
-waits, ages measured to clock_timestamp(), the pids blocking it and how many it blocks, the
-exemption that protects it, the first 100 characters of its query, and advice on what the
-enabled policies (or else cancel_long_running and reap_idle_in_tx) would do to it.
-Longest-running query first. Needs warden_operator.';
-
 COMMENT ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean) IS
 'Cancels the query of every active client backend whose query started more than threshold
 ago, waits up to grace (at most 10 minutes) for each to stop and, with escalate, terminates
@@ -198,8 +182,6 @@ rows with the policy name: the one call to schedule with pg_cron. Overlapping ca
 act on the same backend twice: a call that finds another running returns no rows and says
 so in a NOTICE and the server log. Runs with your rights; needs warden_operator.';
 
-COMMENT ON FUNCTION warden.backend_report_json(boolean) IS
-'Internal: the rows of warden.backend_report as JSON, from the Java core.';
 COMMENT ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean) IS
 'Internal: the rows of warden.cancel_long_running as JSON, from the Java core.';
 COMMENT ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean) IS
@@ -209,21 +191,18 @@ COMMENT ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean) 
 COMMENT ON FUNCTION warden.enforce_json(boolean) IS
 'Internal: the rows of warden.enforce as JSON, from the Java core.';
 
-REVOKE ALL ON FUNCTION warden.backend_report_json(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean)
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean)
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.enforce_json(boolean) FROM PUBLIC;
-REVOKE ALL ON FUNCTION warden.backend_report(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean)
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.terminate_blockers(interval, interval, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.enforce(boolean) FROM PUBLIC;
 
-GRANT EXECUTE ON FUNCTION warden.backend_report_json(boolean) TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean)
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean)
@@ -231,7 +210,6 @@ GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean
 GRANT EXECUTE ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean)
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.enforce_json(boolean) TO warden_operator;
-GRANT EXECUTE ON FUNCTION warden.backend_report(boolean) TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean)
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean)

@@ -1,5 +1,6 @@
 package org.pgwarden;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,71 +9,163 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The work of {@code warden.backend_report}. */
+/**
+ * The work of {@code warden.backend_report}: one SQL statement that the core runs over any
+ * connection and that the build also installs as the PL/pgSQL function itself
+ * ({@link ReportFunction}), so that a report, which signals nothing, costs about what the
+ * hand-written pg_stat_activity query costs and starts no JVM in the caller's session
+ * (docs/benchmarks.md, W1).
+ */
 public final class BackendReport {
 
-    private static final String SQL = """
-        WITH %s
-        SELECT a.pid, a.datname, a.usename, a.application_name, host(a.client_addr),
-               a.backend_type, a.state, a.wait_event_type, a.wait_event,
-               a.backend_start::text,
-               (clock_timestamp() - a.backend_start)::text,
-               (clock_timestamp() - a.xact_start)::text,
-               (clock_timestamp() - a.query_start)::text,
-               (clock_timestamp() - a.state_change)::text,
-               (SELECT array_to_string(waits.blockers, ',') FROM waits WHERE waits.pid = a.pid),
-               %s,
-               %s,
-               left(a.query, 100),
-               coalesce(r.rolsuper, false),
-               %s,
-               %s
-        FROM pg_catalog.pg_stat_activity AS a
-        LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
-        %s
-        WHERE a.backend_type = 'client backend'
-          AND a.pid <> pg_catalog.pg_backend_pid()
-          AND (? OR a.state IS DISTINCT FROM 'idle')
-        ORDER BY a.query_start NULLS LAST, a.pid
-        """;
+    /*
+     * pg_stat_activity is read once: every read builds a row for each of max_connections'
+     * slots. Exemptions, policies and privileges depend only on who a backend is, so they are
+     * matched once per distinct (role, application, database, address) rather than once per
+     * backend; sessions of one pool share them. The ages are measured to one clock reading
+     * (clock_timestamp(), since now() stands still inside a transaction), so that the advice
+     * quotes the same age as its row. The ? is include_idle.
+     */
+    private static final String QUERY = """
+        WITH moment AS MATERIALIZED (
+            SELECT pg_catalog.clock_timestamp() AS now
+        ),
+        activity AS MATERIALIZED (
+            SELECT a.pid, a.datname, a.usename, a.usesysid, a.application_name,
+                   a.client_addr, a.backend_type, a.state, a.wait_event_type, a.wait_event,
+                   a.backend_start, a.xact_start, a.query_start, a.state_change,
+                   left(a.query, 100) AS query_preview
+            FROM pg_catalog.pg_stat_activity AS a
+        ),
+        %1$s,
+        blocking AS (
+            SELECT b.pid, count(*)::integer AS waiters
+            FROM waits AS w, pg_catalog.unnest(w.blockers) AS b(pid)
+            GROUP BY b.pid
+        ),
+        identities AS MATERIALIZED (
+            SELECT a.pids, %2$s AS exemption, coalesce(r.rolsuper, false) AS superuser,
+                   %3$s AS signallable, pol.*
+            FROM (
+                SELECT a.usename, a.application_name, a.datname, a.client_addr, a.usesysid,
+                       pg_catalog.array_agg(a.pid) AS pids
+                FROM activity AS a
+                WHERE a.backend_type = 'client backend'
+                  AND a.pid <> pg_catalog.pg_backend_pid()
+                  AND (? OR a.state IS DISTINCT FROM 'idle')
+                GROUP BY a.usename, a.application_name, a.datname, a.client_addr, a.usesysid
+            ) AS a
+            LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
+            %4$s
+        ),
+        facts AS (
+            SELECT a.*, j.exemption, j.superuser, j.signallable,
+                   coalesce(w.blockers, '{}') AS blocked_by,
+                   coalesce(b.waiters, 0) AS blocking,
+                   m.now - a.backend_start AS backend_age, m.now - a.xact_start AS xact_age,
+                   m.now - a.query_start AS query_age, m.now - a.state_change AS state_age,
+                   CASE
+                       WHEN j.blockers_policy IS NOT NULL AND b.waiters > 0
+                           AND a.wait_event_type IS DISTINCT FROM 'Lock' THEN 'blockers'
+                       WHEN j.idle_policy IS NOT NULL
+                           AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')
+                           THEN 'idle_in_tx'
+                       WHEN j.long_policy IS NOT NULL AND a.state = 'active'
+                           THEN 'long_running'
+                   END AS policy_kind,
+                   j.blockers_policy, j.blockers_threshold, j.idle_policy, j.idle_threshold,
+                   j.long_policy, j.long_threshold, j.long_escalate, m.now
+            FROM activity AS a
+            JOIN (SELECT pg_catalog.unnest(i.pids) AS pid, i.* FROM identities AS i) AS j
+                ON j.pid = a.pid
+            CROSS JOIN moment AS m
+            LEFT JOIN waits AS w ON w.pid = a.pid
+            LEFT JOIN blocking AS b ON b.pid = a.pid
+        ),
+        reported AS (
+            SELECT f.*,
+                   CASE f.policy_kind WHEN 'blockers' THEN f.blockers_policy
+                       WHEN 'idle_in_tx' THEN f.idle_policy ELSE f.long_policy
+                   END AS policy_name,
+                   CASE f.policy_kind WHEN 'blockers' THEN f.blockers_threshold
+                       WHEN 'idle_in_tx' THEN f.idle_threshold ELSE f.long_threshold
+                   END AS policy_threshold,
+                   f.policy_kind = 'long_running' AND f.long_escalate AS policy_escalate,
+                   CASE f.policy_kind
+                       WHEN 'blockers' THEN EXISTS (
+                           SELECT FROM waits AS w
+                           WHERE f.pid = ANY (w.blockers)
+                             AND w.wait_start < f.now - f.blockers_threshold)
+                       WHEN 'idle_in_tx' THEN f.state_change < f.now - f.idle_threshold
+                       ELSE f.query_start < f.now - f.long_threshold
+                   END AS policy_due
+            FROM facts AS f
+        )
+        SELECT r.pid, r.datname, r.usename, r.application_name, r.client_addr,
+               r.backend_type, r.state, r.wait_event_type, r.wait_event, r.backend_start,
+               r.backend_age, r.xact_age, r.query_age, r.state_age, r.blocked_by, r.blocking,
+               r.exemption, r.query_preview, %5$s AS advice
+        FROM reported AS r
+        ORDER BY r.query_start NULLS LAST, r.pid""";
 
-    private static final String NO_POLICY = "NULL::text, NULL::text, NULL::text, false, false";
-    private static final String POLICY = "pol.name, pol.kind, pol.threshold, pol.escalate, pol.due";
-
-    // The first enabled policy, in enforce()'s order, whose kind fits the state and whose
-    // filters match: the one enforce() would apply.
-    private static final String POLICY_JOIN = """
+    /*
+     * Per identity, the first enabled policy (by name) of each kind whose filters match it;
+     * enforce() tries blockers, then idle_in_tx, then long_running, and a backend belongs to
+     * the first whose kind fits its state.
+     */
+    private static final String POLICIES = """
         LEFT JOIN LATERAL (
-            SELECT p.name, p.kind, p.threshold::text AS threshold, p.escalate,
-                   CASE p.kind
-                       WHEN 'idle_in_tx' THEN a.state_change < clock_timestamp() - p.threshold
-                       WHEN 'long_running' THEN a.query_start < clock_timestamp() - p.threshold
-                       ELSE EXISTS (SELECT FROM waits WHERE a.pid = ANY (waits.blockers)
-                                    AND waits.wait_start < clock_timestamp() - p.threshold)
-                   END AS due
-            FROM warden.policy AS p
-            WHERE p.enabled
-              AND (p.usename IS NULL OR a.usename LIKE p.usename)
-              AND (p.application_name IS NULL OR a.application_name LIKE p.application_name)
-              AND (p.datname IS NULL OR a.datname LIKE p.datname)
-              AND CASE p.kind
-                      WHEN 'idle_in_tx'
-                          THEN a.state IN ('idle in transaction', 'idle in transaction (aborted)')
-                      WHEN 'long_running' THEN a.state = 'active'
-                      ELSE a.wait_event_type IS DISTINCT FROM 'Lock'
-                          AND EXISTS (SELECT FROM waits WHERE a.pid = ANY (waits.blockers))
-                  END
-            ORDER BY CASE p.kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 ELSE 2 END,
-                     p.name
-            LIMIT 1
-        ) AS pol ON true""";
+                SELECT %1$s
+                FROM warden.policy AS p
+                WHERE p.enabled
+                  AND (p.usename IS NULL OR a.usename LIKE p.usename)
+                  AND (p.application_name IS NULL OR a.application_name LIKE p.application_name)
+                  AND (p.datname IS NULL OR a.datname LIKE p.datname)
+            ) AS pol ON true""";
+
+    private static final String FIRST_OF_KIND =
+            "(pg_catalog.array_agg(p.%s ORDER BY p.name) FILTER (WHERE p.kind = '%s'))[1] AS %s";
+
+    private static final String NO_POLICIES = """
+        CROSS JOIN (
+                SELECT NULL::text AS blockers_policy, NULL::interval AS blockers_threshold,
+                       NULL::text AS idle_policy, NULL::interval AS idle_threshold,
+                       NULL::text AS long_policy, NULL::interval AS long_threshold,
+                       NULL::boolean AS long_escalate
+            ) AS pol""";
+
+    /**
+     * The advice column: what enforce() would do under the enabled policies, or else what
+     * cancel_long_running and reap_idle_in_tx would do, and why. An expression over the
+     * columns of {@code r}: state, exemption, signallable, superuser, blocked_by, blocking,
+     * query_age, state_age and the matching policy's name, kind, threshold, escalate, due.
+     */
+    static final String ADVICE = """
+        CASE
+            WHEN r.state IS NULL
+                THEN 'none: its state is hidden from you (needs pg_read_all_stats)'
+                    || %2$s
+            WHEN r.exemption IS NOT NULL
+                THEN 'none: exempt (' || r.exemption || ')' || %1$s || %2$s
+            WHEN NOT r.signallable AND r.state <> 'idle'
+                THEN CASE WHEN r.superuser
+                          THEN 'none: superuser session, only a superuser may signal it'
+                          ELSE 'none: you may not signal this role''s sessions'
+                              || ' (needs pg_signal_backend)'
+                     END || %1$s || %2$s
+            WHEN r.policy_kind IS NOT NULL
+                THEN %3$s || %1$s || %2$s
+            WHEN r.state = 'active'
+                THEN 'cancel_long_running would cancel it with a threshold under '
+                    || r.query_age || %1$s || %2$s
+            WHEN r.state IN ('idle in transaction', 'idle in transaction (aborted)')
+                THEN 'reap_idle_in_tx would terminate it with a threshold under '
+                    || r.state_age || %2$s
+            WHEN r.state = 'idle' THEN 'none: idle' || %2$s
+            ELSE 'none: state ''' || r.state || '''' || %2$s
+        END""".formatted(waitsFor(), blocks(), byPolicy());
 
     private BackendReport() {
-    }
-
-    /** A row as read, before advice, with what the advice depends on besides. */
-    private record Read(ReportRow row, boolean superuser, boolean signallable,
-            PolicyMatch policy) {
     }
 
     /**
@@ -83,46 +176,94 @@ public final class BackendReport {
             throws SQLException {
         boolean idle = Arguments.flag(conn, "include_idle", includeIdle);
         Installation installation = Installation.probe(conn);
-        String sql = SQL.formatted(ActivitySql.waits(installation), ActivitySql.BLOCKING,
-                ActivitySql.exemption(installation), Privileges.SIGNALLABLE,
-                installation.tables() ? POLICY : NO_POLICY,
-                installation.tables() ? POLICY_JOIN : "");
         List<ReportRow> rows = new ArrayList<>();
         // pg_stat_activity is cached for the transaction: a second report in it would
         // otherwise show the first one's picture.
         Activity.clearSnapshot(conn);
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+        try (PreparedStatement ps = conn.prepareStatement(query(installation.tables()))) {
             ps.setBoolean(1, idle);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(advised(read(rs)));
+                    rows.add(read(rs));
                 }
             }
         }
         return rows;
     }
 
-    private static Read read(ResultSet rs) throws SQLException {
-        ReportRow row = new ReportRow(rs.getInt(1), rs.getString(2), rs.getString(3),
+    /**
+     * The report's statement, with exemptions and policies if pgwarden's tables are
+     * installed; one {@code ?} parameter, include_idle.
+     */
+    static String query(boolean tables) {
+        String policies = String.join(",\n                       ",
+                FIRST_OF_KIND.formatted("name", Policy.BLOCKERS, "blockers_policy"),
+                FIRST_OF_KIND.formatted("threshold", Policy.BLOCKERS, "blockers_threshold"),
+                FIRST_OF_KIND.formatted("name", Policy.IDLE_IN_TX, "idle_policy"),
+                FIRST_OF_KIND.formatted("threshold", Policy.IDLE_IN_TX, "idle_threshold"),
+                FIRST_OF_KIND.formatted("name", Policy.LONG_RUNNING, "long_policy"),
+                FIRST_OF_KIND.formatted("threshold", Policy.LONG_RUNNING, "long_threshold"),
+                FIRST_OF_KIND.formatted("escalate", Policy.LONG_RUNNING, "long_escalate"));
+        return QUERY.formatted(ActivitySql.waits("activity"),
+                ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
+                tables ? POLICIES.formatted(policies) : NO_POLICIES, ADVICE);
+    }
+
+    private static String waitsFor() {
+        return """
+            CASE WHEN r.blocked_by = '{}' THEN ''
+                ELSE '; waits for a lock held by pid '
+                    || pg_catalog.array_to_string(r.blocked_by, ', ')
+            END""";
+    }
+
+    private static String blocks() {
+        return """
+            CASE WHEN r.blocking = 0 THEN ''
+                ELSE '; blocks ' || r.blocking || ' session(s)'
+            END""";
+    }
+
+    /*
+     * Which signal, whether it escalates and when, in enforce()'s terms: a blockers policy
+     * cancels an active root and terminates what ignores the cancel, and terminates any other.
+     */
+    private static String byPolicy() {
+        String cancels = "(r.policy_kind = 'long_running'"
+                + " OR r.policy_kind = 'blockers' AND r.state = 'active')";
+        String escalates = "(" + cancels
+                + " AND (r.policy_escalate OR r.policy_kind = 'blockers'))";
+        return """
+            ('enforce() policy ''' || r.policy_name || ''' would '
+                || CASE WHEN %1$s THEN 'cancel it' ELSE 'terminate it' END
+                || CASE WHEN r.policy_due THEN ' now' ELSE '' END
+                || CASE WHEN %2$s THEN ', and terminate it if it ignores the cancel'
+                        ELSE '' END
+                || CASE WHEN r.policy_due THEN ': ' WHEN %2$s THEN ', once ' ELSE ' once ' END
+                || CASE r.policy_kind
+                       WHEN 'idle_in_tx' THEN 'idle in transaction longer than '
+                       WHEN 'long_running' THEN 'its query runs longer than '
+                       ELSE 'a session waits for its lock longer than '
+                   END
+                || r.policy_threshold)""".formatted(cancels, escalates);
+    }
+
+    private static ReportRow read(ResultSet rs) throws SQLException {
+        return new ReportRow(rs.getInt(1), rs.getString(2), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                 rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14), pids(rs.getString(15)),
-                rs.getInt(16), rs.getString(17), rs.getString(18), null);
-        String policy = rs.getString(21);
-        PolicyMatch match = policy == null ? null : new PolicyMatch(policy, rs.getString(22),
-                rs.getString(23), rs.getBoolean(24), rs.getBoolean(25));
-        return new Read(row, rs.getBoolean(19), rs.getBoolean(20), match);
+                rs.getString(12), rs.getString(13), rs.getString(14), pids(rs.getArray(15)),
+                rs.getInt(16), rs.getString(17), rs.getString(18), rs.getString(19));
     }
 
-    private static ReportRow advised(Read r) {
-        return r.row().withAdvice(Advice.of(r.row(), r.superuser(), r.signallable(),
-                r.policy()));
-    }
-
-    static List<Integer> pids(String commaSeparated) {
-        if (commaSeparated == null || commaSeparated.isEmpty()) {
+    static List<Integer> pids(Array array) throws SQLException {
+        if (array == null) {
             return List.of();
         }
-        return Arrays.stream(commaSeparated.split(",")).map(Integer::valueOf).toList();
+        try {
+            return Arrays.stream((Integer[]) array.getArray()).toList();
+        } finally {
+            array.free();
+        }
     }
 }

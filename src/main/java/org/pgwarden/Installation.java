@@ -29,9 +29,4 @@ public record Installation(int serverVersion, boolean tables) {
             return new Installation(rs.getInt(1), rs.getBoolean(2));
         }
     }
-
-    /** pg_locks.waitstart, when a lock wait began, exists from PostgreSQL 14 on. */
-    boolean hasWaitStart() {
-        return serverVersion >= 140000;
-    }
 }

@@ -32,10 +32,4 @@ public record ReportRow(
         String exemption,
         String queryPreview,
         String advice) {
-
-    ReportRow withAdvice(String text) {
-        return new ReportRow(pid, datname, usename, applicationName, clientAddr, backendType,
-                state, waitEventType, waitEvent, backendStart, backendAge, xactAge, queryAge,
-                stateAge, blockedBy, blocking, exemption, queryPreview, text);
-    }
 }

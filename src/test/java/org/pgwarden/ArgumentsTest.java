@@ -28,9 +28,8 @@ class ArgumentsTest {
     }
 
     @Test
-    void blockingPidsAreReadFromTheirTextForm() {
-        assertEquals(List.of(), BackendReport.pids(null));
-        assertEquals(List.of(), BackendReport.pids(""));
-        assertEquals(List.of(12, 345), BackendReport.pids("12,345"));
+    void waitingPidsAreReadFromTheirTextForm() {
+        assertEquals(List.of(), Candidates.pids(""));
+        assertEquals(List.of(12, 345), Candidates.pids("12,345"));
     }
 }

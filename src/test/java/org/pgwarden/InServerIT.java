@@ -59,6 +59,27 @@ class InServerIT extends WardenScenarios {
     }
 
     @Test
+    void aReportStartsNoJvmInTheCallersSession() throws Exception {
+        Victim idleTx = victim("report-without-jvm").idleInTransaction("SELECT 1");
+        // PL/Java defines its pljava.* settings when a session first loads it.
+        String loaded = "SELECT count(*) FROM pg_settings WHERE name LIKE 'pljava.%'";
+        try (Connection fresh = server.connect(); Statement st = fresh.createStatement()) {
+            List<ReportRow> report = client.backendReport(fresh, false);
+            assertTrue(report.stream().anyMatch(r -> r.pid() == idleTx.pid), report.toString());
+            try (ResultSet rs = st.executeQuery(loaded)) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "backend_report loaded PL/Java");
+            }
+            client.reapIdleInTx(fresh, "100 years", true);
+            try (ResultSet rs = st.executeQuery(loaded)) {
+                rs.next();
+                assertTrue(rs.getInt(1) > 0, "the check cannot see PL/Java being loaded");
+            }
+        }
+        idleTx.assertUsable();
+    }
+
+    @Test
     void theLogLineSurvivesTheCallersRollback() throws Exception {
         Victim idleTx = victim("rolled-back-caller").idleInTransaction("SELECT 1");
         idleTx.awaitAge("100 milliseconds");

@@ -3,7 +3,6 @@ package org.pgwarden.pljava;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import org.pgwarden.BackendReport;
 import org.pgwarden.BlockerTerminator;
 import org.pgwarden.Enforcer;
 import org.pgwarden.IdleTransactionReaper;
@@ -24,15 +23,6 @@ import org.pgwarden.LongRunningCanceller;
 public final class WardenFunctions {
 
     private WardenFunctions() {
-    }
-
-    /**
-     * {@code warden.backend_report_json(include_idle boolean) RETURNS text}: the rows of
-     * {@code warden.backend_report}. Needs EXECUTE (warden_operator); sees other roles' state
-     * and query only with pg_read_all_stats. Raises 22023 for a NULL include_idle.
-     */
-    public static String backendReport(Boolean includeIdle) throws SQLException {
-        return Json.reportRows(BackendReport.run(connection(), includeIdle));
     }
 
     /**
