@@ -90,6 +90,16 @@ CREATE FUNCTION warden.enforce_json(dry_run boolean)
     SET search_path = pg_catalog, pg_temp
     AS 'org.pgwarden.pljava.WardenFunctions.enforce(java.lang.Boolean)';
 
+/*
+ * Most scheduled runs find nothing to do, and every pg_cron run is a new session whose first
+ * Java call starts a JVM (docs/benchmarks.md). So each function first asks plain SQL whether
+ * anything could be selected, and starts Java only then. The question is wider than Java's:
+ * it ignores filters, exemptions and privileges, and for blockers asks only whether any
+ * backend waits for a lock (the roots Java looks for are found from those waits). Arguments
+ * Java would refuse always go to Java, which raises 22023 for them; the interval rules are
+ * Java's, on extract(epoch). The cached pg_stat_activity of the caller's transaction is
+ * cleared first, as the Java core does.
+ */
 CREATE FUNCTION warden.cancel_long_running(
         threshold interval,
         escalate boolean DEFAULT false,
@@ -97,9 +107,21 @@ CREATE FUNCTION warden.cancel_long_running(
         dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
-    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
-            warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
-                ::pg_catalog.json)';
+    AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
+        SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            CASE WHEN escalate IS NULL OR dry_run IS NULL
+                    OR threshold IS NULL
+                    OR extract(epoch FROM threshold) <= 0
+                    OR grace IS NULL
+                    OR extract(epoch FROM grace) NOT BETWEEN 0 AND 600
+                    OR EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.state = ''active''
+                          AND a.query_start < pg_catalog.clock_timestamp() - threshold
+                          AND a.pid <> pg_catalog.pg_backend_pid())
+                THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
+                ELSE ''[]''
+            END::pg_catalog.json)';
 
 CREATE FUNCTION warden.reap_idle_in_tx(
         threshold interval,
@@ -107,8 +129,20 @@ CREATE FUNCTION warden.reap_idle_in_tx(
         only_blocking boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
-    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
-            warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)::pg_catalog.json)';
+    AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
+        SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            CASE WHEN dry_run IS NULL OR only_blocking IS NULL
+                    OR threshold IS NULL
+                    OR extract(epoch FROM threshold) <= 0
+                    OR EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.state IN (''idle in transaction'',
+                                ''idle in transaction (aborted)'')
+                          AND a.state_change < pg_catalog.clock_timestamp() - threshold
+                          AND a.pid <> pg_catalog.pg_backend_pid())
+                THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
+                ELSE ''[]''
+            END::pg_catalog.json)';
 
 CREATE FUNCTION warden.terminate_blockers(
         min_wait interval,
@@ -116,18 +150,21 @@ CREATE FUNCTION warden.terminate_blockers(
         dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
-    AS 'SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
-            warden.terminate_blockers_json(min_wait, grace, dry_run)::pg_catalog.json)';
+    AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
+        SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            CASE WHEN dry_run IS NULL
+                    OR min_wait IS NULL
+                    OR extract(epoch FROM min_wait) <= 0
+                    OR grace IS NULL
+                    OR extract(epoch FROM grace) NOT BETWEEN 0 AND 600
+                    OR EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.wait_event_type = ''Lock'')
+                THEN warden.terminate_blockers_json(min_wait, grace, dry_run)
+                ELSE ''[]''
+            END::pg_catalog.json)';
 
-/*
- * Most scheduled enforce() runs find nothing to do, and every pg_cron run is a new session
- * whose first Java call starts a JVM (docs/benchmarks.md). So enforce() first asks plain SQL
- * whether any enabled policy could select anything, and starts Java only then. The question
- * is wider than the policies: it ignores their filters, exemptions and privileges, and for
- * blockers asks only whether any backend waits for a lock (the roots Java looks for are
- * found from those waits). A NULL dry_run goes to Java, which refuses it. The cached
- * pg_stat_activity of the caller's transaction is cleared first, as the Java core does.
- */
+/* The same for every enabled policy at once. A NULL dry_run goes to Java. */
 CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp

@@ -59,24 +59,31 @@ class InServerIT extends WardenScenarios {
     }
 
     @Test
-    void aReportStartsNoJvmInTheCallersSession() throws Exception {
-        Victim idleTx = victim("report-without-jvm").idleInTransaction("SELECT 1");
+    void aReportOrARunWithNothingToDoStartsNoJvm() throws Exception {
+        Victim idleTx = victim("nothing-to-do").idleInTransaction("SELECT 1");
+        idleTx.awaitAge("100 milliseconds");
         // PL/Java defines its pljava.* settings when a session first loads it.
         String loaded = "SELECT count(*) FROM pg_settings WHERE name LIKE 'pljava.%'";
         try (Connection fresh = server.connect(); Statement st = fresh.createStatement()) {
             List<ReportRow> report = client.backendReport(fresh, false);
             assertTrue(report.stream().anyMatch(r -> r.pid() == idleTx.pid), report.toString());
-            try (ResultSet rs = st.executeQuery(loaded)) {
-                rs.next();
-                assertEquals(0, rs.getInt(1), "backend_report loaded PL/Java");
-            }
-            client.reapIdleInTx(fresh, "100 years", true);
-            try (ResultSet rs = st.executeQuery(loaded)) {
-                rs.next();
-                assertTrue(rs.getInt(1) > 0, "the check cannot see PL/Java being loaded");
-            }
+            assertEquals(List.of(), client.reapIdleInTx(fresh, "100 years", false));
+            assertEquals(List.of(),
+                    client.cancelLongRunning(fresh, "100 years", true, "5 seconds", false));
+            assertEquals(0, count(st, loaded), "a call with nothing to do loaded PL/Java");
+
+            List<ActionRow> due = client.reapIdleInTx(fresh, "50 milliseconds", true);
+            assertEquals(Outcome.DRY_RUN, rowFor(due, idleTx).outcome());
+            assertTrue(count(st, loaded) > 0, "the check cannot see PL/Java being loaded");
         }
         idleTx.assertUsable();
+    }
+
+    private static int count(Statement st, String query) throws SQLException {
+        try (ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
