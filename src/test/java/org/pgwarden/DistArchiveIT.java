@@ -34,7 +34,8 @@ class DistArchiveIT {
             BASE + "pgwarden-cli.jar", BASE + "README.md", BASE + "install/install.sh",
             BASE + "install/uninstall.sh", BASE + "install/cds-archive.sh",
             BASE + "install/vmoptions.md", BASE + "sql/schema.sql",
-            BASE + "sql/functions.sql", BASE + "sql/remove.sql"));
+            BASE + "sql/functions.sql", BASE + "sql/backend_report.sql",
+            BASE + "sql/remove.sql"));
 
     private final Path dist = Paths.get(System.getProperty("pgwarden.dist",
             "target/pgwarden-" + VERSION + "-dist"));
