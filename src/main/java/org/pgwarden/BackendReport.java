@@ -45,7 +45,7 @@ public final class BackendReport {
         ),
         identities AS MATERIALIZED (
             SELECT a.pids, %2$s AS exemption, coalesce(r.rolsuper, false) AS superuser,
-                   %3$s AS signallable, pol.*, said.*
+                   %3$s AS signallable, pol.*
             FROM (
                 SELECT a.usename, a.application_name, a.datname, a.client_addr, a.usesysid,
                        pg_catalog.array_agg(a.pid) AS pids
@@ -57,7 +57,6 @@ public final class BackendReport {
             ) AS a
             LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
             %4$s
-            CROSS JOIN LATERAL (SELECT %5$s) AS said
         ),
         facts AS (
             SELECT a.*, j.exemption, j.superuser, j.signallable,
@@ -74,32 +73,39 @@ public final class BackendReport {
                        WHEN j.long_policy IS NOT NULL AND a.state = 'active'
                            THEN 'long_running'
                    END AS policy_kind,
-                   CASE
-                       WHEN j.blockers_policy IS NOT NULL AND b.waiters > 0
-                           AND a.wait_event_type IS DISTINCT FROM 'Lock'
-                           THEN EXISTS (SELECT FROM waits AS w
-                                        WHERE a.pid = ANY (w.blockers)
-                                          AND w.wait_start < m.now - j.blockers_threshold)
-                       WHEN j.idle_policy IS NOT NULL
-                           AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')
-                           THEN a.state_change < m.now - j.idle_threshold
-                       WHEN j.long_policy IS NOT NULL AND a.state = 'active'
-                           THEN a.query_start < m.now - j.long_threshold
-                   END AS policy_due,
-                   j.idle_now, j.idle_later, j.long_now, j.long_later, j.roots_now,
-                   j.roots_later, j.roots_cancel_now, j.roots_cancel_later
+                   j.blockers_policy, j.blockers_threshold, j.idle_policy, j.idle_threshold,
+                   j.long_policy, j.long_threshold, j.long_escalate, m.now
             FROM activity AS a
             JOIN (SELECT pg_catalog.unnest(i.pids) AS pid, i.* FROM identities AS i) AS j
                 ON j.pid = a.pid
             CROSS JOIN moment AS m
             LEFT JOIN waits AS w ON w.pid = a.pid
             LEFT JOIN blocking AS b ON b.pid = a.pid
+        ),
+        reported AS (
+            SELECT f.*,
+                   CASE f.policy_kind WHEN 'blockers' THEN f.blockers_policy
+                       WHEN 'idle_in_tx' THEN f.idle_policy ELSE f.long_policy
+                   END AS policy_name,
+                   CASE f.policy_kind WHEN 'blockers' THEN f.blockers_threshold
+                       WHEN 'idle_in_tx' THEN f.idle_threshold ELSE f.long_threshold
+                   END AS policy_threshold,
+                   f.policy_kind = 'long_running' AND f.long_escalate AS policy_escalate,
+                   CASE f.policy_kind
+                       WHEN 'blockers' THEN EXISTS (
+                           SELECT FROM waits AS w
+                           WHERE f.pid = ANY (w.blockers)
+                             AND w.wait_start < f.now - f.blockers_threshold)
+                       WHEN 'idle_in_tx' THEN f.state_change < f.now - f.idle_threshold
+                       ELSE f.query_start < f.now - f.long_threshold
+                   END AS policy_due
+            FROM facts AS f
         )
         SELECT r.pid, r.datname, r.usename, r.application_name, r.client_addr,
                r.backend_type, r.state, r.wait_event_type, r.wait_event, r.backend_start,
                r.backend_age, r.xact_age, r.query_age, r.state_age, r.blocked_by, r.blocking,
-               r.exemption, r.query_preview, %6$s AS advice
-        FROM facts AS r
+               r.exemption, r.query_preview, %5$s AS advice
+        FROM reported AS r
         ORDER BY r.query_start NULLS LAST, r.pid""";
 
     /*
@@ -129,39 +135,10 @@ public final class BackendReport {
             ) AS pol""";
 
     /**
-     * What enforce() would do to a backend under each kind of policy that matches it, said
-     * once per identity rather than once per backend: a select list over the columns of
-     * {@code pol}, the first policy of each kind. A blockers policy cancels an active root,
-     * and terminates it if it ignores the cancel, and terminates any other root.
-     */
-    static final String POLICY_TEXTS = """
-        %1$s || 'terminate it now: ' || %2$s AS idle_now,
-                   %1$s || 'terminate it once ' || %2$s AS idle_later,
-                   %3$s || 'cancel it now' || %5$s || ': ' || %4$s AS long_now,
-                   %3$s || 'cancel it' || %5$s
-                       || CASE WHEN pol.long_escalate THEN ', once ' ELSE ' once ' END
-                       || %4$s AS long_later,
-                   %6$s || 'terminate it now: ' || %7$s AS roots_now,
-                   %6$s || 'terminate it once ' || %7$s AS roots_later,
-                   %6$s || 'cancel it now, and terminate it if it ignores the cancel: '
-                       || %7$s AS roots_cancel_now,
-                   %6$s || 'cancel it, and terminate it if it ignores the cancel, once '
-                       || %7$s AS roots_cancel_later""".formatted(
-            "'enforce() policy ''' || pol.idle_policy || ''' would '",
-            "'idle in transaction longer than ' || pol.idle_threshold::text",
-            "'enforce() policy ''' || pol.long_policy || ''' would '",
-            "'its query runs longer than ' || pol.long_threshold::text",
-            "CASE WHEN pol.long_escalate"
-                    + " THEN ', and terminate it if it ignores the cancel' ELSE '' END",
-            "'enforce() policy ''' || pol.blockers_policy || ''' would '",
-            "'a session waits for its lock longer than ' || pol.blockers_threshold::text");
-
-    /**
      * The advice column: what enforce() would do under the enabled policies, or else what
      * cancel_long_running and reap_idle_in_tx would do, and why. An expression over the
      * columns of {@code r}: state, exemption, signallable, superuser, blocked_by, blocking,
-     * query_age, state_age, the kind of the policy that applies and whether it is due, and
-     * the {@link #POLICY_TEXTS}.
+     * query_age, state_age and the matching policy's name, kind, threshold, escalate, due.
      */
     static final String ADVICE = """
         CASE
@@ -176,26 +153,17 @@ public final class BackendReport {
                           ELSE 'none: you may not signal this role''s sessions'
                               || ' (needs pg_signal_backend)'
                      END || %1$s || %2$s
-            WHEN r.policy_kind = 'idle_in_tx'
-                THEN CASE WHEN r.policy_due THEN r.idle_now ELSE r.idle_later END || %2$s
-            WHEN r.policy_kind = 'long_running'
-                THEN CASE WHEN r.policy_due THEN r.long_now ELSE r.long_later END
-                    || %1$s || %2$s
-            WHEN r.policy_kind = 'blockers' AND r.state = 'active'
-                THEN CASE WHEN r.policy_due THEN r.roots_cancel_now
-                          ELSE r.roots_cancel_later END || %1$s || %2$s
-            WHEN r.policy_kind = 'blockers'
-                THEN CASE WHEN r.policy_due THEN r.roots_now ELSE r.roots_later END
-                    || %1$s || %2$s
+            WHEN r.policy_kind IS NOT NULL
+                THEN %3$s || %1$s || %2$s
             WHEN r.state = 'active'
                 THEN 'cancel_long_running would cancel it with a threshold under '
-                    || r.query_age::text || %1$s || %2$s
+                    || r.query_age || %1$s || %2$s
             WHEN r.state IN ('idle in transaction', 'idle in transaction (aborted)')
                 THEN 'reap_idle_in_tx would terminate it with a threshold under '
-                    || r.state_age::text || %2$s
+                    || r.state_age || %2$s
             WHEN r.state = 'idle' THEN 'none: idle' || %2$s
             ELSE 'none: state ''' || r.state || '''' || %2$s
-        END""".formatted(waitsFor(), blocks());
+        END""".formatted(waitsFor(), blocks(), byPolicy());
 
     private BackendReport() {
     }
@@ -238,12 +206,12 @@ public final class BackendReport {
                 FIRST_OF_KIND.formatted("escalate", Policy.LONG_RUNNING, "long_escalate"));
         return QUERY.formatted(ActivitySql.waits("activity"),
                 ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
-                tables ? POLICIES.formatted(policies) : NO_POLICIES, POLICY_TEXTS, ADVICE);
+                tables ? POLICIES.formatted(policies) : NO_POLICIES, ADVICE);
     }
 
     private static String waitsFor() {
         return """
-            CASE WHEN pg_catalog.cardinality(r.blocked_by) = 0 THEN ''
+            CASE WHEN r.blocked_by = '{}' THEN ''
                 ELSE '; waits for a lock held by pid '
                     || pg_catalog.array_to_string(r.blocked_by, ', ')
             END""";
@@ -252,8 +220,32 @@ public final class BackendReport {
     private static String blocks() {
         return """
             CASE WHEN r.blocking = 0 THEN ''
-                ELSE '; blocks ' || r.blocking::text || ' session(s)'
+                ELSE '; blocks ' || r.blocking || ' session(s)'
             END""";
+    }
+
+    /*
+     * Which signal, whether it escalates and when, in enforce()'s terms: a blockers policy
+     * cancels an active root and terminates what ignores the cancel, and terminates any other.
+     */
+    private static String byPolicy() {
+        String cancels = "(r.policy_kind = 'long_running'"
+                + " OR r.policy_kind = 'blockers' AND r.state = 'active')";
+        String escalates = "(" + cancels
+                + " AND (r.policy_escalate OR r.policy_kind = 'blockers'))";
+        return """
+            ('enforce() policy ''' || r.policy_name || ''' would '
+                || CASE WHEN %1$s THEN 'cancel it' ELSE 'terminate it' END
+                || CASE WHEN r.policy_due THEN ' now' ELSE '' END
+                || CASE WHEN %2$s THEN ', and terminate it if it ignores the cancel'
+                        ELSE '' END
+                || CASE WHEN r.policy_due THEN ': ' WHEN %2$s THEN ', once ' ELSE ' once ' END
+                || CASE r.policy_kind
+                       WHEN 'idle_in_tx' THEN 'idle in transaction longer than '
+                       WHEN 'long_running' THEN 'its query runs longer than '
+                       ELSE 'a session waits for its lock longer than '
+                   END
+                || r.policy_threshold)""".formatted(cancels, escalates);
     }
 
     private static ReportRow read(ResultSet rs) throws SQLException {

@@ -20,18 +20,13 @@ class ReportAdviceIT {
 
     private static final String EVALUATE = """
         SELECT %s
-        FROM (SELECT c.*, said.*
-              FROM (SELECT ?::text AS state, ?::text AS exemption, ?::boolean AS signallable,
-                           ?::boolean AS superuser, ?::integer[] AS blocked_by,
-                           ?::integer AS blocking, ?::interval AS query_age,
-                           ?::interval AS state_age, ?::text AS policy_kind,
-                           ?::boolean AS policy_due) AS c,
-                   (SELECT ?::text AS blockers_policy, ?::interval AS blockers_threshold,
-                           ?::text AS idle_policy, ?::interval AS idle_threshold,
-                           ?::text AS long_policy, ?::interval AS long_threshold,
-                           ?::boolean AS long_escalate) AS pol,
-                   LATERAL (SELECT %s) AS said) AS r
-        """.formatted(BackendReport.ADVICE, BackendReport.POLICY_TEXTS);
+        FROM (SELECT ?::text AS state, ?::text AS exemption, ?::boolean AS signallable,
+                     ?::boolean AS superuser, ?::integer[] AS blocked_by,
+                     ?::integer AS blocking, ?::interval AS query_age,
+                     ?::interval AS state_age, ?::text AS policy_name,
+                     ?::text AS policy_kind, ?::interval AS policy_threshold,
+                     ?::boolean AS policy_escalate, ?::boolean AS policy_due) AS r
+        """.formatted(BackendReport.ADVICE);
 
     private static Connection conn;
 
@@ -84,11 +79,7 @@ class ReportAdviceIT {
         String advice() throws SQLException {
             try (PreparedStatement ps = conn.prepareStatement(EVALUATE)) {
                 Object[] values = {state, exemption, signallable, superuser, blockedBy,
-                    blocking, queryAge, stateAge, kind, due,
-                    ofKind(Policy.BLOCKERS, policy), ofKind(Policy.BLOCKERS, threshold),
-                    ofKind(Policy.IDLE_IN_TX, policy), ofKind(Policy.IDLE_IN_TX, threshold),
-                    ofKind(Policy.LONG_RUNNING, policy), ofKind(Policy.LONG_RUNNING, threshold),
-                    escalate};
+                    blocking, queryAge, stateAge, policy, kind, threshold, escalate, due};
                 for (int i = 0; i < values.length; i++) {
                     ps.setObject(i + 1, values[i]);
                 }
@@ -97,10 +88,6 @@ class ReportAdviceIT {
                     return rs.getString(1);
                 }
             }
-        }
-
-        private String ofKind(String policyKind, String value) {
-            return policyKind.equals(kind) ? value : null;
         }
     }
 
