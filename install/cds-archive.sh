@@ -36,7 +36,7 @@ options=${PGWARDEN_VMOPTIONS:-$RECOMMENDED}
 command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
 [ "$(sql -c "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")" = t ] ||
     die "must be run as a superuser, against a database where pgwarden is installed"
-[ "$(sql -c "SELECT to_regprocedure('warden.backend_report(boolean)') IS NOT NULL")" = t ] ||
+[ "$(sql -c "SELECT to_regprocedure('warden.enforce_json(boolean)') IS NOT NULL")" = t ] ||
     die "pgwarden is not installed in database $(sql -c "SELECT current_database()"):" \
         "run install/install.sh first"
 
@@ -56,15 +56,16 @@ esac
 started=$(sql -c "SELECT extract(epoch FROM clock_timestamp())")
 
 # A training session: the JVM starts with the options the archive will be used with, every
-# pgwarden function runs once without acting on anything (a threshold no session reaches,
-# dry runs), and the JVM writes the archive when the session ends.
+# Java entry point runs once without acting on anything (a threshold no session reaches, dry
+# runs), and the JVM writes the archive when the session ends. The *_json entry points are
+# called directly: the SQL functions answer a run with nothing to do without starting Java.
 sql -v vmoptions="$options -XX:ArchiveClassesAtExit=$archive" >/dev/null <<'SQL' ||
 SET pljava.vmoptions TO :'vmoptions';
-SELECT count(*) FROM warden.backend_report(include_idle => true);
-SELECT count(*) FROM warden.reap_idle_in_tx('100 years', dry_run => true);
-SELECT count(*) FROM warden.cancel_long_running('100 years', dry_run => true);
-SELECT count(*) FROM warden.terminate_blockers('100 years', dry_run => true);
-SELECT count(*) FROM warden.enforce(dry_run => true);
+SELECT sqlj.get_classpath('warden');
+SELECT length(warden.reap_idle_in_tx_json('100 years', true, false));
+SELECT length(warden.cancel_long_running_json('100 years', false, '5 seconds', true));
+SELECT length(warden.terminate_blockers_json('100 years', '5 seconds', true));
+SELECT length(warden.enforce_json(true));
 SQL
     die "the training session failed (above); is the directory of $archive writable" \
         "by the server's OS account?"
@@ -95,7 +96,7 @@ verified=no
 for _ in 1 2 3; do
     if sql -v vmoptions="$final -Xshare:on" >/dev/null 2>&1 <<'SQL'
 SET pljava.vmoptions TO :'vmoptions';
-SELECT count(*) FROM warden.backend_report();
+SELECT length(warden.reap_idle_in_tx_json('100 years', true, false));
 SQL
     then
         verified=yes

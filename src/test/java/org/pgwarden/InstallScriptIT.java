@@ -91,6 +91,26 @@ class InstallScriptIT {
         }
     }
 
+    @Test
+    void theArchiveScriptTrainsAJvmAndANewSessionMapsItsArchive() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT archive case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        Scripts.install(server);
+        // In the data directory: the one place the server's OS account surely may write.
+        String archive = server.dataDir().toAbsolutePath().resolve("pgwarden-it.jsa")
+                .toString();
+
+        Scripts.Result result = Scripts.run(server, "install/cds-archive.sh", archive);
+
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("-XX:SharedArchiveFile=" + archive + "'"),
+                result.output());
+        assertTrue(server.queryBoolean("SELECT size > 0 FROM pg_stat_file('" + archive + "')"));
+    }
+
     /** What install creates, as text: functions, types, grants, comments, the role. */
     private String catalogState() throws SQLException {
         try (Connection c = server.connect(); Statement st = c.createStatement();

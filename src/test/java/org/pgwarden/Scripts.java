@@ -3,6 +3,7 @@ package org.pgwarden;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -17,10 +18,13 @@ final class Scripts {
     private Scripts() {
     }
 
-    static Result run(TestServer server, String script) throws IOException, InterruptedException {
+    static Result run(TestServer server, String script, String... args)
+            throws IOException, InterruptedException {
         Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
-        ProcessBuilder pb = new ProcessBuilder(List.of("bash",
-                basedir.resolve(script).toString())).redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of("bash",
+                basedir.resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(server.libpqEnvironment());
         pb.environment().put("PGWARDEN_JAR", System.getProperty("pgwarden.jar",
                 basedir.resolve("target/pgwarden.jar").toString()));
