@@ -20,23 +20,28 @@ final class BenchClient {
     }
 
     /**
-     * A new session. With {@code vmoptions}, the session's pljava.vmoptions are set at
-     * connection time, before its JVM can start: what postgresql.conf would give it.
+     * A new session. With {@code settings} (see {@link #setting}), the session's PL/Java
+     * settings are given at connection time, before its JVM can start: what postgresql.conf
+     * would give it. Null means PL/Java's defaults.
      */
-    Connection connect(String vmoptions, String applicationName) throws SQLException {
+    Connection connect(String settings, String applicationName) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", server.superuser);
         if (server.password != null) {
             props.setProperty("password", server.password);
         }
         props.setProperty("ApplicationName", applicationName);
-        if (vmoptions != null) {
-            // The server splits options at white space; a backslash keeps one in a value.
-            props.setProperty("options", "-c pljava.vmoptions="
-                    + vmoptions.replace("\\", "\\\\").replace(" ", "\\ "));
+        if (settings != null) {
+            props.setProperty("options", settings);
         }
         return DriverManager.getConnection("jdbc:postgresql://" + server.host + ":"
                 + server.port + "/" + TestServer.DATABASE, props);
+    }
+
+    /** One {@code -c name=value} of a connection's options. */
+    static String setting(String name, String value) {
+        // The server splits options at white space; a backslash keeps one in a value.
+        return "-c " + name + "=" + value.replace("\\", "\\\\").replace(" ", "\\ ");
     }
 
     /** Runs a query and reads every column of every row, as psql would; returns the rows. */

@@ -88,15 +88,22 @@ public final class Benchmark {
     private final TestServer server;
     private final BenchClient client;
     private final int rounds;
+    /** The connection options of the recommended settings (vmoptions and archive). */
     private final String recommended;
+    /** The recommended pljava.vmoptions, as install/cds-archive.sh printed them. */
+    private final String vmoptions;
+    /** The connection options of the trimmed runtime (install/jvm-image.sh), or null. */
+    private final String trimmed;
     private final BenchTable table = new BenchTable();
     private final List<String> notes = new ArrayList<>();
 
-    private Benchmark(TestServer server, int rounds, String recommended) {
+    private Benchmark(TestServer server, int rounds, String vmoptions, String trimmed) {
         this.server = server;
         this.client = new BenchClient(server);
         this.rounds = rounds;
-        this.recommended = recommended;
+        this.vmoptions = vmoptions;
+        this.recommended = BenchClient.setting("pljava.vmoptions", vmoptions);
+        this.trimmed = trimmed;
     }
 
     public static void main(String[] args) throws Exception {
@@ -119,8 +126,14 @@ public final class Benchmark {
         log("installing pgwarden with install/install.sh");
         Scripts.install(server);
         log("building the class-data-sharing archive with install/cds-archive.sh");
-        String recommended = buildArchive(server);
-        Benchmark bench = new Benchmark(server, rounds, recommended);
+        String vmoptions = buildArchive(server);
+        log("building the trimmed Java runtime with install/jvm-image.sh");
+        String trimmed = buildRuntime(server);
+        Benchmark bench = new Benchmark(server, rounds, vmoptions, trimmed);
+        if (trimmed == null) {
+            bench.notes.add("install/jvm-image.sh could not build a runtime here (no jlink or"
+                    + " jmods): the trimmed runtime was not measured.");
+        }
         bench.run(sessions, victims);
         bench.publish(loadBefore);
         System.exit(0);
@@ -260,15 +273,21 @@ public final class Benchmark {
      */
     private void coldStart() throws Exception {
         log("W2: cold starts, " + rounds + " rounds");
-        String withoutArchive = recommended.replaceAll(" ?-XX:SharedArchiveFile=\\S+", "");
-        Map<String, Samples> s = coldRounds(new String[][] {
+        String withoutArchive = BenchClient.setting("pljava.vmoptions",
+                vmoptions.replaceAll(" ?-XX:SharedArchiveFile=\\S+", ""));
+        List<String[]> variants = new ArrayList<>(List.of(new String[][] {
             {"plain", null, PLAIN_REPORT},
             {"report", null, WARDEN_REPORT},
             {"default", null, WARDEN_JAVA},
             {"recommended", recommended, WARDEN_JAVA},
             {"options only", withoutArchive, WARDEN_JAVA},
             {"pljava default", null, PLJAVA_ONLY},
-            {"pljava recommended", recommended, PLJAVA_ONLY}});
+            {"pljava recommended", recommended, PLJAVA_ONLY}}));
+        if (trimmed != null) {
+            variants.add(new String[] {"trimmed", trimmed, WARDEN_JAVA});
+            variants.add(new String[] {"pljava trimmed", trimmed, PLJAVA_ONLY});
+        }
+        Map<String, Samples> s = coldRounds(variants.toArray(new String[0][]));
         Samples plain = s.get("plain");
         tableRow("W2 cold", "backend_report() (plain SQL, no JVM)", new Samples[] {
             s.get("report"), plain}, "", null);
@@ -281,10 +300,22 @@ public final class Benchmark {
         Samples halved = Samples.ratios(s.get("recommended"), s.get("default"));
         table.add("W2 cold", "a Java call: recommended / default", "", "",
                 BenchTable.ratio(halved), "ratio ≤ 0.5", BenchTable.met(halved.median() <= 0.5));
+        if (trimmed != null) {
+            tableRow("W2 cold", "a Java call, trimmed runtime (install/jvm-image.sh)",
+                    new Samples[] {s.get("trimmed"), plain}, "", null);
+            Samples trimmedHalved = Samples.ratios(s.get("trimmed"), s.get("default"));
+            table.add("W2 cold", "a Java call: trimmed runtime / default", "", "",
+                    BenchTable.ratio(trimmedHalved), "ratio ≤ 0.5",
+                    BenchTable.met(trimmedHalved.median() <= 0.5));
+        }
         tableRow("W2 cold", "PL/Java alone (sqlj.get_classpath), default settings",
                 new Samples[] {s.get("pljava default"), plain}, "", null);
         tableRow("W2 cold", "PL/Java alone (sqlj.get_classpath), recommended",
                 new Samples[] {s.get("pljava recommended"), plain}, "", null);
+        if (trimmed != null) {
+            tableRow("W2 cold", "PL/Java alone (sqlj.get_classpath), trimmed runtime",
+                    new Samples[] {s.get("pljava trimmed"), plain}, "", null);
+        }
     }
 
     /**
@@ -373,11 +404,14 @@ public final class Benchmark {
     private void memory() throws Exception {
         log("W4: resident memory of a backend before and after its first call");
         Map<String, Samples[]> s = new LinkedHashMap<>();
-        String[][] variants = {
+        List<String[]> variants = new ArrayList<>(List.of(new String[][] {
             {"plain", null, PLAIN_REPORT},
             {"report", null, WARDEN_REPORT},
             {"default", null, WARDEN_JAVA},
-            {"recommended", recommended, WARDEN_JAVA}};
+            {"recommended", recommended, WARDEN_JAVA}}));
+        if (trimmed != null) {
+            variants.add(new String[] {"trimmed runtime", trimmed, WARDEN_JAVA});
+        }
         for (String[] v : variants) {
             s.put(v[0], new Samples[] {new Samples(), new Samples()});
         }
@@ -396,7 +430,8 @@ public final class Benchmark {
         }
         table.add("W4 memory", "VmRSS gained, backend_report() (no JVM)",
                 BenchTable.mb(s.get("report")[0]), BenchTable.mb(s.get("plain")[0]), "", "", "");
-        for (String settings : List.of("default", "recommended")) {
+        for (String settings : trimmed == null ? List.of("default", "recommended")
+                : List.of("default", "recommended", "trimmed runtime")) {
             table.add("W4 memory", "VmRSS gained, a Java call, " + settings + " settings",
                     BenchTable.mb(s.get(settings)[0]), BenchTable.mb(s.get("plain")[0]), "",
                     "", "");
@@ -448,21 +483,58 @@ public final class Benchmark {
     /** Runs install/cds-archive.sh against the cluster; returns the options it printed. */
     private static String buildArchive(TestServer server) throws Exception {
         Path archive = server.dataDir().getParent().resolve("pgwarden-pljava.jsa");
+        String output = runScript(server, "install/cds-archive.sh", archive.toString());
+        if (output == null) {
+            fail("install/cds-archive.sh failed (above)");
+        }
+        return printed(output, "pljava.vmoptions");
+    }
+
+    /**
+     * Runs install/jvm-image.sh against the cluster; returns the connection options of the
+     * three settings it printed, or null when it could not build a runtime here.
+     */
+    private static String buildRuntime(TestServer server) throws Exception {
+        Path parent = server.dataDir().getParent();
+        String output = runScript(server, "install/jvm-image.sh", parent.toString(),
+                parent.resolve("pgwarden-jre.jsa").toString());
+        if (output == null) {
+            return null;
+        }
+        return String.join(" ",
+                BenchClient.setting("pljava.libjvm_location",
+                        printed(output, "pljava.libjvm_location")),
+                BenchClient.setting("pljava.module_path", printed(output, "pljava.module_path")),
+                BenchClient.setting("pljava.vmoptions", printed(output, "pljava.vmoptions")));
+    }
+
+    /** The script's output, or null (with the output printed) if it failed. */
+    private static String runScript(TestServer server, String script, String... args)
+            throws Exception {
         Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
-        ProcessBuilder pb = new ProcessBuilder("bash",
-                basedir.resolve("install/cds-archive.sh").toString(), archive.toString())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of("bash",
+                basedir.resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(server.libpqEnvironment());
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail("install/cds-archive.sh failed:\n" + output);
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            System.err.println(script + " failed:\n" + output);
+            return null;
         }
-        String prefix = "pljava.vmoptions = '";
-        return output.lines().filter(l -> l.startsWith(prefix))
-                .map(l -> l.substring(prefix.length(), l.length() - 1))
-                .findFirst().orElseThrow(() -> new IllegalStateException(
-                        "install/cds-archive.sh printed no pljava.vmoptions line:\n" + output));
+        return output;
+    }
+
+    /** The value of a {@code name = '...'} line a script printed. */
+    private static String printed(String output, String name) {
+        String prefix = name + " = '";
+        for (String line : output.lines().toList()) {
+            if (line.startsWith(prefix) && line.endsWith("'")) {
+                return line.substring(prefix.length(), line.length() - 1);
+            }
+        }
+        throw new IllegalStateException("no " + name + " line in:\n" + output);
     }
 
     private void publish(String loadBefore) throws Exception {
@@ -477,8 +549,13 @@ public final class Benchmark {
                 .append("; after: ").append(loadAverage()).append('\n')
                 .append("- ").append(versions()).append('\n')
                 .append("- Recommended `pljava.vmoptions` (from install/cds-archive.sh): `")
-                .append(recommended.replace(server.dataDir().getParent().toString(), "…"))
-                .append("`\n\n")
+                .append(vmoptions.replace(server.dataDir().getParent().toString(), "…"))
+                .append("`\n")
+                .append("- Trimmed runtime (from install/jvm-image.sh): ")
+                .append(trimmed == null ? "not built" : "`" + trimmed.replace(
+                        server.dataDir().getParent().toString(), "…").replace("\\ ", " ")
+                        + "`")
+                .append("\n\n")
                 .append(table.markdown()).append('\n');
         for (String note : notes) {
             out.append("- ").append(note).append('\n');

@@ -31,7 +31,7 @@ final class AuditLog {
         }
         try (PreparedStatement ps = conn.prepareStatement(INSERT)) {
             for (ActionRow row : entries) {
-                ps.setString(1, run.id().toString());
+                ps.setString(1, run.id());
                 ps.setString(2, run.function());
                 ps.setString(3, row.policy());
                 ps.setInt(4, row.pid());

@@ -26,7 +26,7 @@ public final class BlockerTerminator {
         Interval patience = Arguments.grace(conn, "grace", grace);
         Installation installation = Installation.probe(conn);
         List<Candidate> roots = Candidates.lockRoots(conn, installation, wait, Filter.NONE);
-        return act(conn, installation, Run.of(FUNCTION), roots, wait, patience, dry);
+        return act(conn, installation, Run.of(conn, FUNCTION), roots, wait, patience, dry);
     }
 
     /** Acts on roots already selected; see {@link #run}. */

@@ -1,6 +1,7 @@
 package org.pgwarden;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A client backend an action function selected, as pg_stat_activity showed it then.
@@ -39,6 +40,31 @@ public record Candidate(
         String exemption,
         Integer blockedCount,
         List<Integer> waitingPids) {
+
+    /*
+     * Written out: the equals and hashCode a record generates are bootstrapped through method
+     * handles on their first use, which costs a backend's new JVM some 15 ms, and every
+     * scheduled run is a new backend (docs/benchmarks.md, W2).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Candidate c && pid == c.pid
+                && backendStartMicros == c.backendStartMicros && sinceMicros == c.sinceMicros
+                && selection == c.selection && signallable == c.signallable
+                && Objects.equals(usename, c.usename)
+                && Objects.equals(applicationName, c.applicationName)
+                && Objects.equals(datname, c.datname) && Objects.equals(clientAddr, c.clientAddr)
+                && Objects.equals(backendStart, c.backendStart) && Objects.equals(state, c.state)
+                && Objects.equals(age, c.age) && Objects.equals(queryPreview, c.queryPreview)
+                && Objects.equals(exemption, c.exemption)
+                && Objects.equals(blockedCount, c.blockedCount)
+                && Objects.equals(waitingPids, c.waitingPids);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * pid + Long.hashCode(backendStartMicros);
+    }
 
     /** The same backend as seen at another backend_start: what a reused pid looks like. */
     Candidate withBackendStart(long micros) {

@@ -43,7 +43,7 @@ public final class Enforcer {
 
     private static List<ActionRow> applyAll(Connection conn, Installation installation,
             boolean dryRun) throws SQLException {
-        Run run = Run.of(FUNCTION);
+        Run run = Run.of(conn, FUNCTION);
         Set<Integer> handled = new HashSet<>();
         List<ActionRow> rows = new ArrayList<>();
         for (Policy policy : Policy.enabled(conn)) {

@@ -32,7 +32,7 @@ public final class IdleTransactionReaper {
         Installation installation = Installation.probe(conn);
         List<Candidate> targets = Candidates.select(conn, installation,
                 Selection.IDLE_IN_TRANSACTION, limit, Filter.NONE, blocking);
-        return act(conn, installation, Run.of(FUNCTION), targets, limit, dry);
+        return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, dry);
     }
 
     /** Acts on targets already selected; see {@link #run}. */

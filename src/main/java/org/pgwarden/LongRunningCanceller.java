@@ -26,7 +26,7 @@ public final class LongRunningCanceller {
         Installation installation = Installation.probe(conn);
         List<Candidate> targets = Candidates.select(conn, installation,
                 Selection.LONG_RUNNING, limit, Filter.NONE, false);
-        return act(conn, installation, Run.of(FUNCTION), targets, limit, escalating, wait,
+        return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, escalating, wait,
                 dry);
     }
 

@@ -1,18 +1,30 @@
 package org.pgwarden;
 
-import java.util.UUID;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * One call of a SQL-facing function, as the audit log records it.
  *
- * @param id shared by every warden.action_log row the call writes
+ * @param id a UUID shared by every warden.action_log row the call writes
  * @param function the action function whose rules select and signal
  * @param policy the warden.policy row being applied, for enforce; else null
  */
-record Run(UUID id, String function, String policy) {
+record Run(String id, String function, String policy) {
 
-    static Run of(String function) {
-        return new Run(UUID.randomUUID(), function, null);
+    /*
+     * The server makes the UUID: Java's UUID.randomUUID() first sets up SecureRandom, which
+     * costs a backend's new JVM some 15 ms, and every scheduled run is a new backend.
+     */
+    private static final String NEW_ID = "SELECT pg_catalog.gen_random_uuid()::text";
+
+    static Run of(Connection conn, String function) throws SQLException {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(NEW_ID)) {
+            rs.next();
+            return new Run(rs.getString(1), function, null);
+        }
     }
 
     Run forPolicy(String function, String policyName) {

@@ -43,7 +43,7 @@ class CoreIT extends WardenScenarios {
         v.execute("SELECT 2");
         v.awaitState("idle in transaction");
         ActionRow row = rowFor(IdleTransactionReaper.act(caller, installation(),
-                Run.of("test"), selected, threshold, false), v);
+                Run.of(caller, "test"), selected, threshold, false), v);
 
         assertEquals(Action.NONE, row.action());
         assertEquals(Outcome.GONE, row.outcome());
@@ -68,7 +68,7 @@ class CoreIT extends WardenScenarios {
             v.start("SELECT pg_sleep(60)");
             Interval grace = Arguments.grace(caller, "grace", "1 second");
             ActionRow row = rowFor(LongRunningCanceller.act(caller, installation(),
-                    Run.of("test"), selected, threshold, true, grace, false), v);
+                    Run.of(caller, "test"), selected, threshold, true, grace, false), v);
 
             assertEquals(Outcome.GONE, row.outcome());
             assertTrue(v.stillRunning());
@@ -92,7 +92,7 @@ class CoreIT extends WardenScenarios {
             v.awaitState("idle in transaction");
 
             ActionRow row = rowFor(IdleTransactionReaper.act(caller, installation(),
-                    Run.of("test"), selected, threshold, false), v);
+                    Run.of(caller, "test"), selected, threshold, false), v);
 
             assertEquals(Outcome.GONE, row.outcome());
         } finally {
@@ -115,7 +115,7 @@ class CoreIT extends WardenScenarios {
         Candidate reused = real.withBackendStart(real.backendStartMicros() - 1);
 
         ActionRow row = rowFor(IdleTransactionReaper.act(caller, installation(),
-                Run.of("test"), List.of(reused), threshold, false), v);
+                Run.of(caller, "test"), List.of(reused), threshold, false), v);
 
         assertEquals(Outcome.GONE, row.outcome());
         v.assertUsable();
