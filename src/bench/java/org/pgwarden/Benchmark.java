@@ -39,6 +39,26 @@ public final class Benchmark {
         ORDER BY query_duration DESC NULLS LAST
         """;
     static final String WARDEN_REPORT = "SELECT * FROM warden.backend_report()";
+    /** backend_report's columns and order without its logic: see {@link #floor}. */
+    static final String SHAPE_ONLY = """
+        CREATE FUNCTION pg_temp.bench_shape_only() RETURNS SETOF warden.backend_row
+            LANGUAGE plpgsql AS $$
+        BEGIN
+            RETURN QUERY
+            SELECT a.pid, a.datname, a.usename, a.application_name, a.client_addr,
+                   a.backend_type, a.state, a.wait_event_type, a.wait_event, a.backend_start,
+                   clock_timestamp() - a.backend_start, clock_timestamp() - a.xact_start,
+                   clock_timestamp() - a.query_start, clock_timestamp() - a.state_change,
+                   '{}'::integer[], 0, NULL::text, left(a.query, 100),
+                   'cancel_long_running would cancel it with a threshold under '
+                       || (clock_timestamp() - a.query_start)::text
+            FROM pg_stat_activity AS a
+            WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
+              AND a.state IS DISTINCT FROM 'idle'
+            ORDER BY a.query_start NULLS LAST, a.pid;
+        END
+        $$
+        """;
     /**
      * A call that must run Java: one session is idle in transaction past the threshold (a
      * dry run leaves it be). With nothing to do the functions answer from plain SQL.
@@ -92,18 +112,25 @@ public final class Benchmark {
     private final String recommended;
     /** The recommended pljava.vmoptions, as install/cds-archive.sh printed them. */
     private final String vmoptions;
-    /** The connection options of the trimmed runtime (install/jvm-image.sh), or null. */
+    /** The settings install/jvm-image.sh printed ({@code name = 'value'}), or null. */
+    private final List<String> trimmedSettings;
+    /** The connection options of those settings, or null. */
     private final String trimmed;
     private final BenchTable table = new BenchTable();
     private final List<String> notes = new ArrayList<>();
 
-    private Benchmark(TestServer server, int rounds, String vmoptions, String trimmed) {
+    private Benchmark(TestServer server, int rounds, String vmoptions,
+            List<String> trimmedSettings) {
         this.server = server;
         this.client = new BenchClient(server);
         this.rounds = rounds;
         this.vmoptions = vmoptions;
         this.recommended = BenchClient.setting("pljava.vmoptions", vmoptions);
-        this.trimmed = trimmed;
+        this.trimmedSettings = trimmedSettings;
+        this.trimmed = trimmedSettings == null ? null : String.join(" ", trimmedSettings
+                .stream().map(line -> line.split(" = '", 2))
+                .map(nv -> BenchClient.setting(nv[0], nv[1].substring(0, nv[1].length() - 1)))
+                .toList());
     }
 
     public static void main(String[] args) throws Exception {
@@ -128,7 +155,7 @@ public final class Benchmark {
         log("building the class-data-sharing archive with install/cds-archive.sh");
         String vmoptions = buildArchive(server);
         log("building the trimmed Java runtime with install/jvm-image.sh");
-        String trimmed = buildRuntime(server);
+        List<String> trimmed = buildRuntime(server);
         Benchmark bench = new Benchmark(server, rounds, vmoptions, trimmed);
         if (trimmed == null) {
             bench.notes.add("install/jvm-image.sh could not build a runtime here (no jlink or"
@@ -175,11 +202,30 @@ public final class Benchmark {
             table.add("W1 report, warm", "N = " + n + " sessions", BenchTable.ms(s[0]),
                     BenchTable.ms(s[1]), BenchTable.ratio(ratio), target ? "ratio ≤ 1.5" : "",
                     target ? BenchTable.met(ratio.median() <= 1.5) : "");
+            if (target) {
+                floor(warden, plain, n);
+            }
             if (alsoNothingToDo) {
                 nothingToDo(crowd.size());
             }
             return s;
         }
+    }
+
+    /**
+     * What any report of backend_report's shape costs: the same 19 columns straight from
+     * pg_stat_activity, with no lock graph, exemptions, policies, privileges or advice, in a
+     * PL/pgSQL function like backend_report. The gap between this and the plain query is
+     * the price of the columns alone.
+     */
+    private void floor(Connection warden, Connection plain, int n) throws SQLException {
+        try (Statement st = warden.createStatement()) {
+            st.execute(SHAPE_ONLY);
+        }
+        String call = "SELECT * FROM pg_temp.bench_shape_only()";
+        Samples[] s = pairs(warden, call, plain, PLAIN_REPORT, Math.max(rounds, 15));
+        tableRow("W1 report, warm", "N = " + n + ": backend_report's 19 columns, no logic", s,
+                "", null);
     }
 
     /**
@@ -491,21 +537,18 @@ public final class Benchmark {
     }
 
     /**
-     * Runs install/jvm-image.sh against the cluster; returns the connection options of the
-     * three settings it printed, or null when it could not build a runtime here.
+     * Runs install/jvm-image.sh against the cluster; returns the three settings it printed
+     * ({@code name = 'value'}), or null when it could not build a runtime here.
      */
-    private static String buildRuntime(TestServer server) throws Exception {
+    private static List<String> buildRuntime(TestServer server) throws Exception {
         Path parent = server.dataDir().getParent();
         String output = runScript(server, "install/jvm-image.sh", parent.toString(),
                 parent.resolve("pgwarden-jre.jsa").toString());
         if (output == null) {
             return null;
         }
-        return String.join(" ",
-                BenchClient.setting("pljava.libjvm_location",
-                        printed(output, "pljava.libjvm_location")),
-                BenchClient.setting("pljava.module_path", printed(output, "pljava.module_path")),
-                BenchClient.setting("pljava.vmoptions", printed(output, "pljava.vmoptions")));
+        return List.of("pljava.libjvm_location", "pljava.module_path", "pljava.vmoptions")
+                .stream().map(name -> name + " = '" + printed(output, name) + "'").toList();
     }
 
     /** The script's output, or null (with the output printed) if it failed. */
@@ -552,8 +595,8 @@ public final class Benchmark {
                 .append(vmoptions.replace(server.dataDir().getParent().toString(), "…"))
                 .append("`\n")
                 .append("- Trimmed runtime (from install/jvm-image.sh): ")
-                .append(trimmed == null ? "not built" : "`" + trimmed.replace(
-                        server.dataDir().getParent().toString(), "…").replace("\\ ", " ")
+                .append(trimmedSettings == null ? "not built" : "`" + String.join("`, `",
+                        trimmedSettings).replace(server.dataDir().getParent().toString(), "…")
                         + "`")
                 .append("\n\n")
                 .append(table.markdown()).append('\n');

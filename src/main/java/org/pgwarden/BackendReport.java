@@ -76,7 +76,11 @@ public final class BackendReport {
                    j.blockers_policy, j.blockers_threshold, j.idle_policy, j.idle_threshold,
                    j.long_policy, j.long_threshold, j.long_escalate, m.now
             FROM activity AS a
-            JOIN (SELECT pg_catalog.unnest(i.pids) AS pid, i.* FROM identities AS i) AS j
+            JOIN (SELECT pg_catalog.unnest(i.pids) AS pid, i.exemption, i.superuser,
+                         i.signallable, i.blockers_policy, i.blockers_threshold,
+                         i.idle_policy, i.idle_threshold, i.long_policy, i.long_threshold,
+                         i.long_escalate
+                  FROM identities AS i) AS j
                 ON j.pid = a.pid
             CROSS JOIN moment AS m
             LEFT JOIN waits AS w ON w.pid = a.pid

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -98,6 +100,8 @@ class InstallScriptIT {
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
         }
+        Assumptions.assumeTrue(server.dataDir() != null,
+                "the scripts write on the database server: only a local test cluster");
         Scripts.install(server);
         // In the data directory: the one place the server's OS account surely may write.
         String archive = server.dataDir().toAbsolutePath().resolve("pgwarden-it.jsa")
@@ -109,6 +113,57 @@ class InstallScriptIT {
         assertTrue(result.output().contains("-XX:SharedArchiveFile=" + archive + "'"),
                 result.output());
         assertTrue(server.queryBoolean("SELECT size > 0 FROM pg_stat_file('" + archive + "')"));
+    }
+
+    @Test
+    void theRuntimeScriptLinksARuntimeThatRunsPgwardenUnderPlJavasPolicy() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT runtime case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        Assumptions.assumeTrue(server.dataDir() != null,
+                "the scripts write on the database server: only a local test cluster");
+        Scripts.install(server);
+        Path data = server.dataDir().toAbsolutePath();
+
+        Scripts.Result result = Scripts.run(server, "install/jvm-image.sh", data.toString(),
+                data.resolve("pgwarden-it-jre.jsa").toString());
+
+        Assumptions.assumeFalse(result.exitCode() != 0 && result.output().contains("jmods"),
+                "the server's JDK has no jmods to link: " + result.output());
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("checked that PL/Java enforces its policy"),
+                result.output());
+        String libjvm = printed(result.output(), "pljava.libjvm_location");
+        String vmoptions = printed(result.output(), "pljava.vmoptions");
+        assertTrue(libjvm.startsWith(data.toString()), libjvm);
+        assertEquals("", printed(result.output(), "pljava.module_path"));
+        // A new session with the three settings runs a pgwarden Java call.
+        String options = "-c pljava.libjvm_location=" + libjvm + " -c pljava.module_path="
+                + " -c pljava.vmoptions=" + vmoptions.replace(" ", "\\ ");
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        props.setProperty("options", options);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://"
+                + server.host + ":" + server.port + "/" + TestServer.DATABASE, props);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT warden.reap_idle_in_tx_json("
+                        + "'100 years', true, false), current_setting('pljava.libjvm_location')")) {
+            rs.next();
+            assertEquals("[]", rs.getString(1));
+            assertEquals(libjvm, rs.getString(2));
+        }
+    }
+
+    private static String printed(String output, String name) {
+        String prefix = name + " = '";
+        return output.lines().filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length(), l.length() - 1)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " line in " + output));
     }
 
     /** What install creates, as text: functions, types, grants, comments, the role. */
