@@ -17,28 +17,11 @@
 # -XX:ArchiveClassesAtExit, Java 13 or later), so nothing is copied from this machine.
 set -euo pipefail
 
-readonly RECOMMENDED="-Xshare:auto -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms24m \
--XX:-UsePerfData"
+# shellcheck source=install/common.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/common.sh"
 
-die() {
-    echo "cds-archive.sh: $*" >&2
-    exit 1
-}
-
-sql() {
-    psql -X -q -At -v ON_ERROR_STOP=1 "$@"
-}
-
-# PL/Java greets every new session with a JEP 411 WARNING; errors still show.
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=error"
-options=${PGWARDEN_VMOPTIONS:-$RECOMMENDED}
-
-command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
-[ "$(sql -c "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")" = t ] ||
-    die "must be run as a superuser, against a database where pgwarden is installed"
-[ "$(sql -c "SELECT to_regprocedure('warden.enforce_json(boolean)') IS NOT NULL")" = t ] ||
-    die "pgwarden is not installed in database $(sql -c "SELECT current_database()"):" \
-        "run install/install.sh first"
+options=${PGWARDEN_VMOPTIONS:-$RECOMMENDED_VMOPTIONS}
+require_pgwarden
 
 archive=${1:-}
 if [ -z "$archive" ]; then

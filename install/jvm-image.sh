@@ -49,37 +49,22 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=install/common.sh
+source "$here/common.sh"
 
 # pgwarden's recommended options (install/vmoptions.md), and one more for this runtime: a
 # method-handle LambdaForm is interpreted for its first 30 calls instead of being compiled
 # to a class at once, so most of the ~140 forms a start creates are never compiled.
-readonly RECOMMENDED="-Xshare:auto -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms24m \
--XX:-UsePerfData -Djava.lang.invoke.MethodHandle.COMPILE_THRESHOLD=30"
+readonly RECOMMENDED="$RECOMMENDED_VMOPTIONS \
+-Djava.lang.invoke.MethodHandle.COMPILE_THRESHOLD=30"
 
 # PL/Java's implementation module; jlink adds what it requires (java.base, java.sql and
 # java.xml, java.logging, java.management, java.compiler, ...). jdk.charsets holds the
 # character sets java.base lacks (EUC_JP, SJIS, BIG5, ...), for any server encoding.
 readonly BASE_MODULES="org.postgresql.pljava.internal,jdk.charsets"
 
-die() {
-    echo "jvm-image.sh: $*" >&2
-    exit 1
-}
-
-sql() {
-    psql -X -q -At -v ON_ERROR_STOP=1 "$@"
-}
-
-# PL/Java greets every new session with a JEP 411 WARNING; errors still show.
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=error"
 options=${PGWARDEN_VMOPTIONS:-$RECOMMENDED}
-
-command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
-[ "$(sql -c "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")" = t ] ||
-    die "must be run as a superuser, against a database where pgwarden is installed"
-[ "$(sql -c "SELECT to_regprocedure('warden.backend_report(boolean)') IS NOT NULL")" = t ] ||
-    die "pgwarden is not installed in database $(sql -c "SELECT current_database()"):" \
-        "run install/install.sh first"
+require_pgwarden
 [ -f "$here/cds-archive.sh" ] || die "install/cds-archive.sh not found next to this script"
 
 # PL/Java's settings are known once it is loaded in the session: a PL/Java call loads it.

@@ -35,10 +35,6 @@ final class ActivitySql {
             )""".formatted(activity);
     }
 
-    /** How many backends wait directly for a lock {@code a} holds. */
-    static final String BLOCKING =
-            "(SELECT count(*) FROM waits WHERE a.pid = ANY (waits.blockers))::integer";
-
     /**
      * The note of the first exemption (by name) that matches backend {@code a}, or NULL.
      * Every non-NULL column of the exemption must match.

@@ -33,7 +33,7 @@ class DistArchiveIT {
     private static final Set<String> FILES = new TreeSet<>(List.of(BASE + "pgwarden.jar",
             BASE + "pgwarden-cli.jar", BASE + "README.md", BASE + "install/install.sh",
             BASE + "install/uninstall.sh", BASE + "install/cds-archive.sh",
-            BASE + "install/jvm-image.sh",
+            BASE + "install/jvm-image.sh", BASE + "install/common.sh",
             BASE + "install/vmoptions.md", BASE + "sql/schema.sql",
             BASE + "sql/functions.sql", BASE + "sql/backend_report.sql",
             BASE + "sql/remove.sql"));
