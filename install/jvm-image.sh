@@ -26,16 +26,17 @@
 # RERUN IT after every update of the server's Java or of the PL/Java package: the image is a
 # COPY of the JDK (Java security updates do not reach it until it is rebuilt) and of
 # PL/Java's Java code (PL/Java's native library must run with the Java code of its own
-# version). Each Java/PL/Java pair gets its own directory, so sessions running the old
-# image are undisturbed; reload with the printed settings, then delete the old directory.
-# (A rebuild for the same pair replaces its directory; running sessions keep the files
-# they mapped, and a session starting in the moment between two renames may fail once.)
+# version). Every run links a new directory (named for the Java and PL/Java versions and
+# the time) with an archive of its own beside it, and replaces nothing, so sessions running
+# an older image are undisturbed; set the printed settings, reload, and once no session runs
+# the old image any more, delete its directory and archive. If a check fails, the new
+# directory is removed and the settings in force stay as they were.
 #
 # Usage: bash install/jvm-image.sh [DIRECTORY [ARCHIVE]]
 #   DIRECTORY  where to create the image's directory (on the server, readable by its OS
-#              account); default: beside the data directory
+#              account, writable by nobody else); default: beside the data directory
 #   ARCHIVE    the CDS archive (absolute path on the server, in a directory the server's OS
-#              account can write); default: pgwarden-jre.jsa beside the data directory
+#              account can write); default: the image's directory name with .jsa
 # Environment:
 #   PGWARDEN_JAVA_HOME           the JDK to link from; default: the one pljava.libjvm_location
 #                                names (or, when that is already such an image, its source)
@@ -105,7 +106,8 @@ fi
 [ -f "$java_home/jmods/java.base.jmod" ] ||
     die "$java_home has no jmods: install them (Debian/Ubuntu: openjdk-NN-jdk-headless;" \
         "RHEL/Fedora: java-NN-openjdk-jmods)"
-java_version=$("$java_home/bin/jlink" --version)
+java_version=$("$java_home/bin/jlink" --version) ||
+    die "$java_home/bin/jlink does not run (above)"
 [ "${java_version%%.*}" -ge 17 ] 2>/dev/null ||
     die "Java $java_version: jlink --generate-cds-archive needs Java 17 or later"
 
@@ -114,42 +116,48 @@ java_version=$("$java_home/bin/jlink" --version)
 # default location.
 jars=${PGWARDEN_PLJAVA_MODULE_PATH:-$module_path}
 if [ -z "$jars" ]; then
-    jars="$sharedir/pljava/pljava-$pljava_version.jar:$sharedir/pljava/pljava-api-$pljava_version.jar"
+    jars="$sharedir/pljava/pljava-$pljava_version.jar"
+    jars+=":$sharedir/pljava/pljava-api-$pljava_version.jar"
 fi
 IFS=: read -r -a jar_list <<<"$jars"
 for jar in "${jar_list[@]}"; do
     [ -f "$jar" ] || die "PL/Java jar $jar not found here: run this on the database server"
 done
 linked_version=$("$java_home/bin/jar" --describe-module --file "${jar_list[0]}" |
-    sed -n '1s/^org\.postgresql\.pljava[^@]*@\([^ ]*\).*/\1/p')
+    sed -n '1s/^org\.postgresql\.pljava[^@]*@\([^ ]*\).*/\1/p') ||
+    die "cannot read the module of ${jar_list[0]} (above)"
 [ "$linked_version" = "$pljava_version" ] ||
     die "${jar_list[0]} is PL/Java '$linked_version', the server has $pljava_version:" \
         "set PGWARDEN_PLJAVA_MODULE_PATH"
 
 modules=$BASE_MODULES${PGWARDEN_ADD_MODULES:+,$PGWARDEN_ADD_MODULES}
 parent=${1:-$(dirname "$datadir")}
-image="$parent/pgwarden-jre-$java_version-pljava-$pljava_version"
-archive=${2:-$(dirname "$datadir")/pgwarden-jre.jsa}
+[ -d "$parent" ] || die "$parent is not a directory here: run this on the database server"
+parent=$(cd "$parent" && pwd)
+image="$parent/pgwarden-jre-$java_version-pljava-$pljava_version-$(date -u +%Y%m%d%H%M%S)"
+archive=${2:-$image.jsa}
 case $image$archive in
     *"'"* | *" "*) die "quotes and spaces are not allowed in the paths" ;;
 esac
-[ -d "$parent" ] || die "$parent is not a directory here: run this on the database server"
+case $archive in
+    /*) ;;
+    *) die "the archive must be an absolute path on the database server: $archive" ;;
+esac
+[ ! -e "$image" ] || die "$image exists already: run the script again in a second"
 
-# Link into a new directory, then put it in place. A directory of the same name (same Java
-# and PL/Java) is replaced; sessions that run it keep their mapped files.
-building="$image.building.$$"
-trap 'rm -rf "$building"' EXIT
+# Until every check below has passed, the new directory is removed on any exit.
+trap 'rm -rf "$image"' EXIT
 umask 022
 "$java_home/bin/jlink" --module-path "$jars" --add-modules "$modules" \
-    --output "$building" --no-header-files --no-man-pages --generate-cds-archive \
+    --output "$image" --no-header-files --no-man-pages --generate-cds-archive \
     >/dev/null || die "jlink failed (above)"
 # jlink copies the JDK's configuration as shipped in its jmods; take the server's own
 # instead (Debian links conf/ to /etc/java-NN-openjdk, which an administrator may have
 # edited: java.security, java.policy, which PL/Java's policy extends, ...), and its CA
 # certificates.
-cp -RL "$java_home/conf/." "$building/conf/"
+cp -RL "$java_home/conf/." "$image/conf/"
 if [ -f "$java_home/lib/security/cacerts" ]; then
-    cp -L "$java_home/lib/security/cacerts" "$building/lib/security/cacerts"
+    cp -L "$java_home/lib/security/cacerts" "$image/lib/security/cacerts"
 fi
 {
     echo "# built by pgwarden install/jvm-image.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -160,21 +168,14 @@ fi
     for jar in "${jar_list[@]}"; do
         echo "jar=$(sha256sum "$jar")"
     done
-} >"$building/pgwarden-jre.info"
-rm -rf "$image.old"
-if [ -e "$image" ]; then
-    mv "$image" "$image.old"
-fi
-mv "$building" "$image"
-rm -rf "$image.old"
-trap - EXIT
+} >"$image/pgwarden-jre.info"
 
 new_libjvm="$image/lib/server/libjvm.so"
 # The server must see the same file: proof that this machine is the database server.
 size=$(sql -v f="$new_libjvm" <<'SQL'
 SELECT coalesce((SELECT size FROM pg_stat_file(:'f', true)), -1)
 SQL
-)
+) || die "cannot ask the server for $new_libjvm (above)"
 [ "$size" = "$(stat -c %s "$new_libjvm")" ] ||
     die "the server cannot read $new_libjvm: run this on the database server, in a" \
         "directory its OS account can read"
@@ -216,6 +217,7 @@ SQL
         echo "jvm-image.sh: checked that PL/Java enforces its policy with the new runtime" ;;
 esac
 
+trap - EXIT
 echo "jvm-image.sh: built $image (Java $java_version, PL/Java $pljava_version)"
 echo "Set these three together in postgresql.conf (all databases) and reload (SELECT"
 echo "pg_reload_conf()); pljava.module_path = '' only works with this libjvm_location:"

@@ -24,7 +24,9 @@ public final class BackendReport {
      * matched once per distinct (role, application, database, address) rather than once per
      * backend; sessions of one pool share them. The ages are measured to one clock reading
      * (clock_timestamp(), since now() stands still inside a transaction), so that the advice
-     * quotes the same age as its row. The ? is include_idle.
+     * quotes the same age as its row. pg_blocking_pids names a parallel query's leader once
+     * per process of it that holds the lock, so blocking counts waiting sessions, not
+     * entries. The ? is include_idle.
      */
     private static final String QUERY = """
         WITH moment AS MATERIALIZED (
@@ -39,7 +41,7 @@ public final class BackendReport {
         ),
         %1$s,
         blocking AS (
-            SELECT b.pid, count(*)::integer AS waiters
+            SELECT b.pid, count(DISTINCT w.pid)::integer AS waiters
             FROM waits AS w, pg_catalog.unnest(w.blockers) AS b(pid)
             GROUP BY b.pid
         ),
@@ -127,8 +129,9 @@ public final class BackendReport {
                   AND (p.datname IS NULL OR a.datname LIKE p.datname)
             ) AS pol ON true""";
 
-    private static final String FIRST_OF_KIND =
-            "(pg_catalog.array_agg(p.%s ORDER BY p.name) FILTER (WHERE p.kind = '%s'))[1] AS %s";
+    private static final String FIRST_OF_KIND = """
+        (pg_catalog.array_agg(p.%s ORDER BY p.name)
+                            FILTER (WHERE p.kind = '%s'))[1] AS %s""";
 
     private static final String NO_POLICIES = """
         CROSS JOIN (
@@ -234,16 +237,18 @@ public final class BackendReport {
      */
     private static String byPolicy() {
         String cancels = "(r.policy_kind = 'long_running'"
-                + " OR r.policy_kind = 'blockers' AND r.state = 'active')";
+                + "\n                       OR r.policy_kind = 'blockers' AND r.state = 'active')";
         String escalates = "(" + cancels
-                + " AND (r.policy_escalate OR r.policy_kind = 'blockers'))";
+                + "\n                   AND (r.policy_escalate OR r.policy_kind = 'blockers'))";
         return """
             ('enforce() policy ''' || r.policy_name || ''' would '
-                || CASE WHEN %1$s THEN 'cancel it' ELSE 'terminate it' END
+                || CASE WHEN %1$s
+                       THEN 'cancel it' ELSE 'terminate it' END
                 || CASE WHEN r.policy_due THEN ' now' ELSE '' END
-                || CASE WHEN %2$s THEN ', and terminate it if it ignores the cancel'
-                        ELSE '' END
-                || CASE WHEN r.policy_due THEN ': ' WHEN %2$s THEN ', once ' ELSE ' once ' END
+                || CASE WHEN %2$s
+                       THEN ', and terminate it if it ignores the cancel' ELSE '' END
+                || CASE WHEN r.policy_due THEN ': ' WHEN %2$s
+                       THEN ', once ' ELSE ' once ' END
                 || CASE r.policy_kind
                        WHEN 'idle_in_tx' THEN 'idle in transaction longer than '
                        WHEN 'long_running' THEN 'its query runs longer than '

@@ -31,7 +31,9 @@ public final class ReportFunction {
             AS '
         BEGIN
             IF include_idle IS NULL THEN
-                RAISE EXCEPTION USING ERRCODE = %1$s, MESSAGE = %2$s, DETAIL = %3$s;
+                RAISE EXCEPTION USING ERRCODE = %1$s,
+                    MESSAGE = %2$s,
+                    DETAIL = %3$s;
             END IF;
             PERFORM pg_catalog.pg_stat_clear_snapshot();
             RETURN QUERY
