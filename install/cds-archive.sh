@@ -38,20 +38,36 @@ esac
 
 started=$(sql -c "SELECT extract(epoch FROM clock_timestamp())")
 
+# A session of the script's own, idle in transaction, so that the training's dry runs go
+# through the code that selects, checks and reports a target too, not only the code that
+# finds none. Dry runs signal nothing and write no audit rows; other sessions they see are
+# only listed in the training's discarded output.
+printf 'BEGIN;\nSELECT 1;\n\\! sleep 30\n' |
+    PGAPPNAME=pgwarden-cds-training psql -X -q >/dev/null 2>&1 &
+holder=$!
+trap 'kill "$holder" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    [ "$(sql -c "SELECT count(*) FROM pg_stat_activity
+                 WHERE application_name = 'pgwarden-cds-training'
+                   AND state = 'idle in transaction'")" -ge 1 ] && break
+    sleep 0.1
+done
+
 # A training session: the JVM starts with the options the archive will be used with, every
-# Java entry point runs once without acting on anything (a threshold no session reaches, dry
-# runs), and the JVM writes the archive when the session ends. The *_json entry points are
-# called directly: the SQL functions answer a run with nothing to do without starting Java.
+# Java entry point runs once without acting on anything (dry runs, or a threshold no session
+# reaches), and the JVM writes the archive when the session ends. The *_json entry points
+# are called directly: the SQL functions answer a run with nothing to do without Java.
 sql -v vmoptions="$options -XX:ArchiveClassesAtExit=$archive" >/dev/null <<'SQL' ||
 SET pljava.vmoptions TO :'vmoptions';
 SELECT sqlj.get_classpath('warden');
-SELECT length(warden.reap_idle_in_tx_json('100 years', true, false));
+SELECT length(warden.reap_idle_in_tx_json('1 millisecond', true, false));
 SELECT length(warden.cancel_long_running_json('100 years', false, '5 seconds', true));
 SELECT length(warden.terminate_blockers_json('100 years', '5 seconds', true));
 SELECT length(warden.enforce_json(true));
 SQL
     die "the training session failed (above); is the directory of $archive writable" \
         "by the server's OS account?"
+kill "$holder" 2>/dev/null || true
 
 # The backend writes the archive after the session closed; wait until it is complete.
 last=-1

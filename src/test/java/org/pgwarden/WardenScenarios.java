@@ -117,6 +117,34 @@ abstract class WardenScenarios extends ScenarioBase {
     }
 
     @Test
+    void aParallelQueryThatBlocksOneSessionIsReportedAsBlockingOne() throws Exception {
+        String table = table("warden_it_parallel_lock");
+        server.execute("INSERT INTO " + table + " VALUES (1)");
+        Victim leader = victim("parallel-blocker");
+        leader.execute("SET parallel_setup_cost = 0");
+        leader.execute("SET " + (server.serverVersionNum() >= 160000
+                ? "debug_parallel_query" : "force_parallel_mode") + " = on");
+        // The worker scans the table, so it holds a lock on it as well as its leader.
+        leader.start("SELECT count(*) FROM " + table + " WHERE pg_sleep(60) IS NOT NULL");
+        Poll.until("a parallel worker", Duration.ofSeconds(20),
+                () -> activityCount("backend_type = 'parallel worker' AND leader_pid = "
+                        + leader.pid) >= 1);
+        Victim waiter = victim("parallel-waiter")
+                .start("TRUNCATE " + table);
+        Poll.until("the waiter to wait for the lock", Duration.ofSeconds(20),
+                () -> waitEventType(waiter).equals("Lock"));
+
+        List<ReportRow> report = client().backendReport(caller, false);
+
+        // pg_blocking_pids names the leader once for itself and once for its worker.
+        assertTrue(reportRowFor(report, waiter).blockedBy().stream()
+                .allMatch(pid -> pid == leader.pid), reportRowFor(report, waiter).toString());
+        ReportRow blocker = reportRowFor(report, leader);
+        assertEquals(1, blocker.blocking(), blocker.toString());
+        assertTrue(blocker.advice().endsWith("; blocks 1 session(s)"), blocker.advice());
+    }
+
+    @Test
     void aLockWaiterIsCancelledAtOnceAndTheReportNamesItsBlocker() throws Exception {
         String table = table("warden_it_lock");
         Victim holder = victim("lock-holder")
