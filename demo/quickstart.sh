@@ -138,16 +138,8 @@ start_cluster() {
     data=$work/data
     as_server_user "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C \
         --no-sync >"$work/initdb.log" 2>&1 || die "initdb failed: $(cat "$work/initdb.log")"
-    local port
-    for port in $(seq 55432 55531); do
-        # bash's /dev/tcp: a port that accepts a connection is taken.
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            break
-        fi
-    done
     local lib=$bindir/../lib
     {
-        echo "port = $port"
         echo "listen_addresses = '127.0.0.1'"
         echo "unix_socket_directories = ''"
         if ls "$lib"/libpljava-so-* >/dev/null 2>&1; then
@@ -157,8 +149,24 @@ start_cluster() {
             echo "pljava.vmoptions = '-Xshare:auto -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m'"
         fi
     } | as_server_user tee -a "$data/postgresql.conf" >/dev/null
-    as_server_user "$bindir/pg_ctl" -D "$data" -l "$work/server.log" -w -t 60 start \
-        >/dev/null || die "the cluster did not start: $(cat "$work/server.log")"
+    # A port nobody listens on can still be taken, as the local end of some connection, so
+    # the server may fail to bind it: then try the next (a later port line wins).
+    local port log started=no
+    for port in $(seq 55432 55531); do
+        # bash's /dev/tcp: a port that accepts a connection is taken.
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            continue
+        fi
+        echo "port = $port" | as_server_user tee -a "$data/postgresql.conf" >/dev/null
+        log=$work/server-$port.log
+        if as_server_user "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 60 start >/dev/null; then
+            started=yes
+            break
+        fi
+        grep -q "could not create any TCP/IP sockets" "$log" ||
+            die "the cluster did not start: $(cat "$log")"
+    done
+    [ $started = yes ] || die "the cluster did not start on any port from 55432 to 55531"
     export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=postgres
     unset PGPASSWORD PGSERVICE
     say "started a throwaway cluster ($bindir) on 127.0.0.1:$port in $data"
