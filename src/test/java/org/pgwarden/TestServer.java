@@ -249,7 +249,8 @@ final class TestServer {
         Path base = Paths.get(System.getProperty("pgwarden.builddir", "target"))
                 .toAbsolutePath().resolve(dirName);
         boolean root = "0".equals(run(List.of("id", "-u"), null).trim());
-        if (root && !accessibleToPostgres(base.getParent())) {
+        boolean temporary = root && !accessibleToPostgres(base.getParent());
+        if (temporary) {
             // initdb refuses to run as root, and the postgres account cannot reach target/
             // here (a checkout under /root, say): keep the cluster in a temporary directory.
             base = Files.createTempDirectory(dirName);
@@ -275,7 +276,14 @@ final class TestServer {
                 "-l", base.resolve("startup.log").toString(), "-w", "-t", "60", "start"), null);
         List<String> stop = asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
                 data.toString(), "-m", "fast", "-w", "stop");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> runQuietly(stop)));
+        Path cluster = base;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            runQuietly(stop);
+            if (temporary) {
+                // Nothing else removes it; InstallScriptIT leaves a linked Java runtime in it.
+                deleteQuietly(cluster);
+            }
+        }));
         System.out.println("[pgwarden-it] started a throwaway PostgreSQL cluster (" + bindir
                 + ") on 127.0.0.1:" + port + " in " + data);
         return new TestServer("127.0.0.1", port, "postgres", null, bindir, data);
@@ -407,6 +415,14 @@ final class TestServer {
             run(command, null);
         } catch (IOException | InterruptedException e) {
             // the cluster was not running
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            System.out.println("[pgwarden-it] could not remove " + dir + ": " + e);
         }
     }
 

@@ -312,6 +312,7 @@ abstract class WardenScenarios extends ScenarioBase {
         } finally {
             receiver.destroy();
             receiver.waitFor();
+            TestServer.deleteQuietly(walDir);
         }
     }
 
