@@ -96,8 +96,11 @@ CREATE FUNCTION warden.enforce_json(dry_run boolean)
  * anything could be selected, and starts Java only then. The question is wider than Java's:
  * it ignores filters, exemptions and privileges, and for blockers asks only whether any
  * backend waits for a lock (the roots Java looks for are found from those waits). Arguments
- * Java would refuse always go to Java, which raises 22023 for them; the interval rules are
- * Java's, on extract(epoch). The cached pg_stat_activity of the caller's transaction is
+ * Java would refuse always go to Java, which raises 22023 for them: warden.interval_problem
+ * is the core's own rule (org.pgwarden.IntervalRule), and an accepted interval is compared
+ * as the fixed length the core binds, extract(epoch) seconds, so a day is 24 hours in any
+ * TimeZone. CASE decides in order: the comparison never sees a refused interval, whose
+ * arithmetic could overflow. The cached pg_stat_activity of the caller's transaction is
  * cleared first, as the Java core does.
  */
 CREATE FUNCTION warden.cancel_long_running(
@@ -110,14 +113,14 @@ CREATE FUNCTION warden.cancel_long_running(
     AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
         SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
             CASE WHEN escalate IS NULL OR dry_run IS NULL
-                    OR threshold IS NULL
-                    OR extract(epoch FROM threshold) <= 0
-                    OR grace IS NULL
-                    OR extract(epoch FROM grace) NOT BETWEEN 0 AND 600
-                    OR EXISTS (
+                    OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
+                    OR warden.interval_problem(''grace'', grace) IS NOT NULL
+                THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
+                WHEN EXISTS (
                         SELECT FROM pg_catalog.pg_stat_activity AS a
                         WHERE a.state = ''active''
-                          AND a.query_start < pg_catalog.clock_timestamp() - threshold
+                          AND a.query_start < pg_catalog.clock_timestamp()
+                              - extract(epoch FROM threshold)::float8 * interval ''1 second''
                           AND a.pid <> pg_catalog.pg_backend_pid())
                 THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
                 ELSE ''[]''
@@ -132,13 +135,14 @@ CREATE FUNCTION warden.reap_idle_in_tx(
     AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
         SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
             CASE WHEN dry_run IS NULL OR only_blocking IS NULL
-                    OR threshold IS NULL
-                    OR extract(epoch FROM threshold) <= 0
-                    OR EXISTS (
+                    OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
+                THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
+                WHEN EXISTS (
                         SELECT FROM pg_catalog.pg_stat_activity AS a
                         WHERE a.state IN (''idle in transaction'',
                                 ''idle in transaction (aborted)'')
-                          AND a.state_change < pg_catalog.clock_timestamp() - threshold
+                          AND a.state_change < pg_catalog.clock_timestamp()
+                              - extract(epoch FROM threshold)::float8 * interval ''1 second''
                           AND a.pid <> pg_catalog.pg_backend_pid())
                 THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
                 ELSE ''[]''
@@ -153,10 +157,8 @@ CREATE FUNCTION warden.terminate_blockers(
     AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
         SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
             CASE WHEN dry_run IS NULL
-                    OR min_wait IS NULL
-                    OR extract(epoch FROM min_wait) <= 0
-                    OR grace IS NULL
-                    OR extract(epoch FROM grace) NOT BETWEEN 0 AND 600
+                    OR warden.interval_problem(''threshold'', min_wait) IS NOT NULL
+                    OR warden.interval_problem(''grace'', grace) IS NOT NULL
                     OR EXISTS (
                         SELECT FROM pg_catalog.pg_stat_activity AS a
                         WHERE a.wait_event_type = ''Lock'')
@@ -172,12 +174,20 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
         SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
             CASE WHEN dry_run IS NULL OR EXISTS (
                     SELECT FROM warden.policy AS p
+                    WHERE p.enabled
+                      AND (warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
+                           OR warden.interval_problem(''grace'', p.grace) IS NOT NULL))
+                THEN warden.enforce_json(dry_run)
+                WHEN EXISTS (
+                    SELECT FROM warden.policy AS p
                     JOIN pg_catalog.pg_stat_activity AS a ON CASE p.kind
                         WHEN ''idle_in_tx'' THEN a.state IN (''idle in transaction'',
                                 ''idle in transaction (aborted)'')
-                            AND a.state_change < pg_catalog.clock_timestamp() - p.threshold
+                            AND a.state_change < pg_catalog.clock_timestamp()
+                                - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
                         WHEN ''long_running'' THEN a.state = ''active''
-                            AND a.query_start < pg_catalog.clock_timestamp() - p.threshold
+                            AND a.query_start < pg_catalog.clock_timestamp()
+                                - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
                         ELSE a.wait_event_type = ''Lock''
                     END
                     WHERE p.enabled AND a.pid <> pg_catalog.pg_backend_pid())
@@ -193,7 +203,10 @@ exempt sessions; a backend that moved on before the signal is reported gone; one
 not signal is skipped. One row per target: action and outcome (cancelled, terminated, still
 running, gone, skipped: not permitted, skipped: exempt (note), dry run). Every signal goes
 to the server log and warden.action_log. Runs with your rights; needs warden_operator.
-22023 for a NULL, zero or negative threshold or a NULL, negative or too long grace.';
+22023 for a threshold or grace that warden.interval_problem refuses (NULL, not greater than
+zero or negative, a month or year part, mixed signs, over 3650 days or 10 minutes); 25006 in
+a read-only transaction on a primary; 22023 naming statement_timeout when the waits may not
+fit in it. Nothing is signalled before these checks.';
 
 COMMENT ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean) IS
 'Terminates every client backend idle in transaction (aborted or not) whose state has not
@@ -202,7 +215,9 @@ waits for them together. A cancel does nothing to an idle session, so this termi
 Never signals your own backend, non-client processes or exempt sessions; a backend that
 moved on before the signal is reported gone; one you may not signal is skipped. One row per
 target. Every signal goes to the server log and warden.action_log. Runs with your rights;
-needs warden_operator. 22023 for a NULL, zero or negative threshold.';
+needs warden_operator. 22023 for a threshold that warden.interval_problem refuses; 25006 in
+a read-only transaction on a primary; 22023 naming statement_timeout when the 5 second wait
+for the terminated may not fit in it. Nothing is signalled before these checks.';
 
 COMMENT ON FUNCTION warden.terminate_blockers(interval, interval, boolean) IS
 'Resolves lock pile-ups at their root: finds the backends at the head of lock-wait chains
@@ -210,7 +225,9 @@ COMMENT ON FUNCTION warden.terminate_blockers(interval, interval, boolean) IS
 those roots only: an idle or idle-in-transaction root is terminated, an active root is
 cancelled and, if it ignores the cancel for grace, terminated. Waiters are never signalled.
 Rows add blocked_count and waiting_pids. Runs with your rights; needs warden_operator.
-22023 for a NULL, zero or negative min_wait or a NULL, negative or too long grace.';
+22023 for a min_wait or grace that warden.interval_problem refuses; 25006 in a read-only
+transaction on a primary; 22023 naming statement_timeout when the waits may not fit in it.
+Nothing is signalled before these checks.';
 
 COMMENT ON FUNCTION warden.enforce(boolean) IS
 'Applies every enabled row of warden.policy in one call (blockers first, then idle_in_tx,

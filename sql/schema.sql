@@ -24,6 +24,35 @@ END';
 GRANT pg_signal_backend, pg_read_all_stats TO warden_operator;
 GRANT USAGE ON SCHEMA warden TO warden_operator;
 
+/* The one reading of every interval pgwarden takes: NULL when acceptable, else what the
+   value must be. Generated from org.pgwarden.IntervalRule, which the core runs too:
+   IntervalRuleTest fails when the two differ. */
+CREATE OR REPLACE FUNCTION warden.interval_problem(use text, v interval)
+    RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT CASE
+    WHEN v IS NULL THEN ''must be an interval''
+    WHEN extract(epoch FROM v)::float8 IN (''Infinity'', ''-Infinity'')
+        THEN ''must be finite''
+    WHEN extract(year FROM v) <> 0 OR extract(month FROM v) <> 0
+        THEN ''must not have a month or year part (they have no fixed length: write days)''
+    WHEN sign(extract(day FROM v))
+            * sign(extract(epoch FROM v) - 86400 * extract(day FROM v)) < 0
+        THEN ''must not mix positive and negative parts''
+    WHEN use = ''threshold'' AND extract(epoch FROM v) <= 0
+        THEN ''must be greater than zero''
+    WHEN use = ''threshold'' AND extract(epoch FROM v) > 315360000
+        THEN ''must be at most 3650 days''
+    WHEN use = ''grace'' AND extract(epoch FROM v) < 0
+        THEN ''must not be negative''
+    WHEN use = ''grace'' AND extract(epoch FROM v) > 600
+        THEN ''must be at most 10 minutes''
+END';
+COMMENT ON FUNCTION warden.interval_problem(text, interval) IS
+'pgwarden''s rule for thresholds (use ''threshold'') and grace periods (use ''grace''): NULL
+if v is acceptable, else what it must be. An interval is a fixed length: days count as 24
+hours; month and year parts, mixed signs and infinity are refused.';
+
 /* Created with its default rows only once, so that an upgrade keeps what the operator
    added, changed or deleted. */
 DO 'BEGIN
@@ -61,10 +90,9 @@ GRANT SELECT ON warden.exemption TO warden_operator;
 CREATE TABLE IF NOT EXISTS warden.policy (
     name text PRIMARY KEY,
     kind text NOT NULL CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers')),
-    threshold interval NOT NULL CHECK (threshold > interval '0'),
+    threshold interval NOT NULL,
     escalate boolean NOT NULL DEFAULT false,
-    grace interval NOT NULL DEFAULT '5 seconds'
-        CHECK (grace >= interval '0' AND grace <= interval '10 minutes'),
+    grace interval NOT NULL DEFAULT '5 seconds',
     usename text,
     application_name text,
     datname text,
@@ -77,6 +105,39 @@ cancel_long_running(threshold, escalate, grace); blockers: terminate_blockers(th
 min_wait, grace). Only to sessions whose usename, application_name and datname match the
 LIKE patterns (NULL matches any).';
 GRANT SELECT ON warden.policy TO warden_operator;
+
+/* Earlier releases checked the intervals with CHECKs of another reading (a month as 30
+   days): the trigger below replaces them. Rows they let in stay, and enforce() refuses to
+   run, naming the policy, until they are fixed. */
+ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_threshold_check;
+ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_grace_check;
+CREATE OR REPLACE FUNCTION warden.check_policy_intervals()
+    RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS '
+DECLARE
+    problem text;
+BEGIN
+    problem := warden.interval_problem(''threshold'', NEW.threshold);
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = ''22023'',
+            MESSAGE = format(''invalid value for column "threshold" of policy "%s": %s'',
+                NEW.name, coalesce(''"'' || NEW.threshold || ''"'', ''NULL'')),
+            DETAIL = format(''The value of "threshold" %s.'', problem);
+    END IF;
+    problem := warden.interval_problem(''grace'', NEW.grace);
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = ''22023'',
+            MESSAGE = format(''invalid value for column "grace" of policy "%s": %s'',
+                NEW.name, coalesce(''"'' || NEW.grace || ''"'', ''NULL'')),
+            DETAIL = format(''The value of "grace" %s.'', problem);
+    END IF;
+    RETURN NEW;
+END';
+DROP TRIGGER IF EXISTS check_intervals ON warden.policy;
+CREATE TRIGGER check_intervals BEFORE INSERT OR UPDATE ON warden.policy
+    FOR EACH ROW EXECUTE FUNCTION warden.check_policy_intervals();
+
 
 CREATE TABLE IF NOT EXISTS warden.action_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -103,6 +164,29 @@ COMMENT ON TABLE warden.action_log IS
 'One row per signal and per skip, written in the caller''s transaction; run_id is shared by
 the rows of one call. The server log line stays the record of last resort.';
 GRANT SELECT, INSERT ON warden.action_log TO warden_operator;
+
+/* The server, not the writer, sets id, logged_at and caller: an INSERT by an operator, even
+   with OVERRIDING SYSTEM VALUE, can neither forge them nor take an id that a later row
+   needs. nextval needs USAGE on the sequence (USAGE does not allow setval). The trigger
+   runs as the inserting role, so current_user is the caller. */
+GRANT USAGE ON SEQUENCE warden.action_log_id_seq TO warden_operator;
+CREATE OR REPLACE FUNCTION warden.stamp_action()
+    RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS '
+BEGIN
+    NEW.id := nextval(''warden.action_log_id_seq'');
+    NEW.logged_at := clock_timestamp();
+    NEW.caller := current_user;
+    RETURN NEW;
+END';
+DROP TRIGGER IF EXISTS stamp ON warden.action_log;
+CREATE TRIGGER stamp BEFORE INSERT ON warden.action_log
+    FOR EACH ROW EXECUTE FUNCTION warden.stamp_action();
+/* Ids an earlier release let an operator choose: the sequence moves past them. */
+SELECT pg_catalog.setval('warden.action_log_id_seq', max(id))
+FROM warden.action_log
+HAVING max(id) > coalesce(pg_catalog.pg_sequence_last_value('warden.action_log_id_seq'), 0);
 
 CREATE OR REPLACE FUNCTION warden.purge_log(older_than interval)
     RETURNS bigint LANGUAGE plpgsql VOLATILE

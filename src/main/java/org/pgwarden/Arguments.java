@@ -7,45 +7,37 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /**
- * Checks the arguments of the SQL-facing functions before anything is read or signalled.
- * Every refusal is SQLSTATE 22023, raised by the server, with a message that names the
- * parameter and its value and a detail that says what it must be.
+ * Checks the arguments of the SQL-facing functions, and the policy rows enforce() applies,
+ * before anything is read or signalled. Every refusal is SQLSTATE 22023, raised by the
+ * server, with a message that names the parameter and its value and a detail that says what
+ * it must be. Intervals are read by {@link IntervalRule}, the same text the policy table's
+ * trigger runs.
  */
 public final class Arguments {
-
-    /** The longest grace a caller may ask for: a cancel that needs longer is not honoured. */
-    public static final Duration MAX_GRACE = Duration.ofMinutes(10);
-
-    // extract(epoch ...) counts a month as 30 days, as interval comparison does.
-    private static final String READ_INTERVAL = """
-        SELECT v::text, extract(epoch FROM v)::float8
-        FROM (SELECT ?::interval AS v) AS arg
-        """;
 
     private Arguments() {
     }
 
-    /** A threshold: not NULL, greater than zero. */
+    /** A threshold or min_wait, read by {@link IntervalRule}: greater than zero. */
     public static Interval threshold(Connection conn, String name, String value)
             throws SQLException {
-        Interval interval = interval(conn, name, value);
-        if (interval.duration().isNegative() || interval.duration().isZero()) {
-            throw invalid(conn, name, interval.text(), "must be greater than zero");
-        }
-        return interval;
+        return interval(conn, name, value, IntervalRule.Use.THRESHOLD);
     }
 
-    /** A grace period: not NULL, not negative, at most {@link #MAX_GRACE}. */
+    /** A grace period, read by {@link IntervalRule}: not negative, at most 10 minutes. */
     public static Interval grace(Connection conn, String name, String value)
             throws SQLException {
-        Interval interval = interval(conn, name, value);
-        if (interval.duration().isNegative()) {
-            throw invalid(conn, name, interval.text(), "must not be negative");
-        }
-        if (interval.duration().compareTo(MAX_GRACE) > 0) {
-            throw invalid(conn, name, interval.text(), "must be at most 10 minutes");
-        }
-        return interval;
+        return interval(conn, name, value, IntervalRule.Use.GRACE);
+    }
+
+    /**
+     * A policy row's interval column ({@code threshold} or {@code grace}), read by the same
+     * rule as the function arguments; a refusal names the column and the policy.
+     */
+    static Interval policyInterval(Connection conn, String policy, String column, String value,
+            IntervalRule.Use use) throws SQLException {
+        return interval(conn, "column \"" + column + "\" of policy \"" + policy + '"', column,
+                value, use);
     }
 
     /** A boolean switch that SQL may pass as NULL. */
@@ -57,17 +49,31 @@ public final class Arguments {
         return value;
     }
 
-    private static Interval interval(Connection conn, String name, String value)
-            throws SQLException {
+    private static Interval interval(Connection conn, String name, String value,
+            IntervalRule.Use use) throws SQLException {
+        return interval(conn, "parameter \"" + name + '"', name, value, use);
+    }
+
+    /**
+     * @param subject what the message names: {@code parameter "threshold"}, or a policy's
+     *     column
+     */
+    private static Interval interval(Connection conn, String subject, String name, String value,
+            IntervalRule.Use use) throws SQLException {
         if (value == null) {
-            throw invalid(conn, name, null, "must be an interval");
+            throw invalid(conn, subject, name, null, "must be an interval");
         }
-        try (PreparedStatement ps = conn.prepareStatement(READ_INTERVAL)) {
+        String text;
+        long micros;
+        String problem;
+        try (PreparedStatement ps = conn.prepareStatement(IntervalRule.READ)) {
             ps.setString(1, value);
+            ps.setString(2, use.name().toLowerCase(java.util.Locale.ROOT));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                double seconds = rs.getDouble(2);
-                return new Interval(rs.getString(1), Duration.ofNanos((long) (seconds * 1e9)));
+                text = rs.getString(1);
+                micros = rs.getLong(2);
+                problem = rs.getString(3);
             }
         } catch (SQLException e) {
             // Only a client that passes text can get here (22007, 22015): inside the server
@@ -76,23 +82,36 @@ public final class Arguments {
             // raised through the server.
             if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
                 // Laid out as pgjdbc lays out a server's error and its detail.
-                throw SqlState.INVALID_PARAMETER_VALUE.exception(message(name, value)
+                throw SqlState.INVALID_PARAMETER_VALUE.exception(messageFor(subject, value)
                         + "\n  Detail: " + detail(name, "must be an interval"), e);
             }
             throw e;
         }
+        if (problem != null) {
+            throw invalid(conn, subject, name, text, problem);
+        }
+        return new Interval(text, Duration.ofNanos(micros * 1000));
     }
 
     static SQLException invalid(Connection conn, String name, String value, String rule)
             throws SQLException {
+        return invalid(conn, "parameter \"" + name + '"', name, value, rule);
+    }
+
+    private static SQLException invalid(Connection conn, String subject, String name,
+            String value, String rule) throws SQLException {
         return ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
-                message(name, value), detail(name, rule));
+                messageFor(subject, value), detail(name, rule));
     }
 
     /** The message, in PostgreSQL's words for a bad setting. */
     static String message(String name, String value) {
+        return messageFor("parameter \"" + name + '"', value);
+    }
+
+    private static String messageFor(String subject, String value) {
         String shown = value == null ? "NULL" : '"' + value + '"';
-        return "invalid value for parameter \"" + name + "\": " + shown;
+        return "invalid value for " + subject + ": " + shown;
     }
 
     /** The detail: a sentence, as PostgreSQL writes details. */

@@ -23,10 +23,21 @@ final class AuditLog {
     private AuditLog() {
     }
 
-    /** Writes one row per entry; does nothing when the tables are not installed. */
+    /**
+     * Writes one row per entry; does nothing when the tables are not installed. On a hot
+     * standby, where the table is read-only, it says in a NOTICE that the entries are in this
+     * server's log only (each signal's line was written before it was sent).
+     */
     static void write(Connection conn, Installation installation, Run run,
             List<ActionRow> entries) throws SQLException {
         if (!installation.tables() || entries.isEmpty()) {
+            return;
+        }
+        if (installation.standby()) {
+            long signals = entries.stream().filter(e -> e.action() != Action.NONE).count();
+            ServerMessages.notice(conn, "pgwarden: this server is a hot standby, where"
+                    + " warden.action_log is read-only: the " + signals + " signal(s) of this"
+                    + " call are recorded in this server's log only");
             return;
         }
         try (PreparedStatement ps = conn.prepareStatement(INSERT)) {

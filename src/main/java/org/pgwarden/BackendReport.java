@@ -101,9 +101,9 @@ public final class BackendReport {
                        WHEN 'blockers' THEN EXISTS (
                            SELECT FROM waits AS w
                            WHERE f.pid = ANY (w.blockers)
-                             AND w.wait_start < f.now - f.blockers_threshold)
-                       WHEN 'idle_in_tx' THEN f.state_change < f.now - f.idle_threshold
-                       ELSE f.query_start < f.now - f.long_threshold
+                             AND w.wait_start < f.now - %6$s)
+                       WHEN 'idle_in_tx' THEN f.state_change < f.now - %7$s
+                       ELSE f.query_start < f.now - %8$s
                    END AS policy_due
             FROM facts AS f
         )
@@ -213,7 +213,9 @@ public final class BackendReport {
                 FIRST_OF_KIND.formatted("escalate", Policy.LONG_RUNNING, "long_escalate"));
         return QUERY.formatted(ActivitySql.waits("activity"),
                 ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
-                tables ? POLICIES.formatted(policies) : NO_POLICIES, ADVICE);
+                tables ? POLICIES.formatted(policies) : NO_POLICIES, ADVICE,
+                IntervalRule.fixed("f.blockers_threshold"),
+                IntervalRule.fixed("f.idle_threshold"), IntervalRule.fixed("f.long_threshold"));
     }
 
     private static String waitsFor() {

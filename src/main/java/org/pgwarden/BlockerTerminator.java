@@ -2,6 +2,7 @@ package org.pgwarden;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +26,17 @@ public final class BlockerTerminator {
         Interval wait = Arguments.threshold(conn, "min_wait", minWait);
         Interval patience = Arguments.grace(conn, "grace", grace);
         Installation installation = Installation.probe(conn);
+        Preflight.check(conn, installation, dry, longestWait(patience));
         List<Candidate> roots = Candidates.lockRoots(conn, installation, wait, Filter.NONE);
         return act(conn, installation, Run.of(conn, FUNCTION), roots, wait, patience, dry);
+    }
+
+    /**
+     * The longest the call waits after its signals: the terminated roots' exit, the
+     * cancelled ones' grace, then the exit of those terminated after it.
+     */
+    static Duration longestWait(Interval grace) {
+        return Batch.EXIT_WAIT.plus(grace.duration()).plus(Batch.EXIT_WAIT);
     }
 
     /** Acts on roots already selected; see {@link #run}. */

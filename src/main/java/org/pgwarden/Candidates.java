@@ -54,7 +54,7 @@ public final class Candidates {
                 selection.statePredicate(), since, Filter.CONDITION, since);
         Activity.clearSnapshot(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setString(1, threshold.text());
+            ps.setString(1, threshold.sql());
             setFilter(ps, 2, filter);
             ps.setBoolean(8, onlyBlocking);
             return read(ps, selection);
@@ -101,7 +101,7 @@ public final class Candidates {
                 columns(installation, Selection.micros(since), since), Filter.CONDITION);
         Activity.clearSnapshot(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setString(1, minWait.text());
+            ps.setString(1, minWait.sql());
             setFilter(ps, 2, filter);
             return read(ps, null);
         }

@@ -2,6 +2,7 @@ package org.pgwarden;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,16 @@ public final class Enforcer {
                     "relation \"warden.policy\" does not exist",
                     "Install pgwarden with install/install.sh, or run sql/schema.sql.");
         }
+        // Every policy is read before the first signal: a row the table took before its
+        // trigger existed (an upgrade keeps the operator's rows) refuses the whole run.
+        List<Planned> plans = new ArrayList<>();
+        Duration longestWait = Duration.ZERO;
+        for (Policy policy : Policy.enabled(conn)) {
+            Planned plan = Planned.of(conn, policy);
+            plans.add(plan);
+            longestWait = longestWait.plus(plan.longestWait());
+        }
+        Preflight.check(conn, installation, dry, longestWait);
         try (EnforceLock lock = EnforceLock.tryAcquire(conn)) {
             if (!lock.acquired()) {
                 String skipped = "enforce skipped: another enforce() run (pid "
@@ -37,17 +48,17 @@ public final class Enforcer {
                 ServerMessages.log(conn, List.of(skipped));
                 return List.of();
             }
-            return applyAll(conn, installation, dry);
+            return applyAll(conn, installation, plans, dry);
         }
     }
 
     private static List<ActionRow> applyAll(Connection conn, Installation installation,
-            boolean dryRun) throws SQLException {
+            List<Planned> plans, boolean dryRun) throws SQLException {
         Run run = Run.of(conn, FUNCTION);
         Set<Integer> handled = new HashSet<>();
         List<ActionRow> rows = new ArrayList<>();
-        for (Policy policy : Policy.enabled(conn)) {
-            List<ActionRow> applied = apply(conn, installation, run, policy, handled, dryRun);
+        for (Planned plan : plans) {
+            List<ActionRow> applied = apply(conn, installation, run, plan, handled, dryRun);
             applied.forEach(r -> handled.add(r.pid()));
             rows.addAll(applied);
         }
@@ -55,9 +66,10 @@ public final class Enforcer {
     }
 
     private static List<ActionRow> apply(Connection conn, Installation installation, Run run,
-            Policy policy, Set<Integer> handled, boolean dryRun) throws SQLException {
-        Interval threshold = Arguments.threshold(conn, "threshold", policy.threshold());
-        Interval grace = Arguments.grace(conn, "grace", policy.grace());
+            Planned plan, Set<Integer> handled, boolean dryRun) throws SQLException {
+        Policy policy = plan.policy();
+        Interval threshold = plan.threshold();
+        Interval grace = plan.grace();
         List<Candidate> targets = switch (policy.kind()) {
             case Policy.BLOCKERS -> Candidates.lockRoots(conn, installation, threshold,
                     policy.filter());
@@ -78,5 +90,25 @@ public final class Enforcer {
                     run.forPolicy(LongRunningCanceller.FUNCTION, policy.name()), targets,
                     threshold, policy.escalate(), grace, dryRun);
         };
+    }
+
+    /** A policy whose intervals passed {@link IntervalRule}. */
+    private record Planned(Policy policy, Interval threshold, Interval grace) {
+
+        static Planned of(Connection conn, Policy policy) throws SQLException {
+            return new Planned(policy,
+                    Arguments.policyInterval(conn, policy.name(), "threshold",
+                            policy.threshold(), IntervalRule.Use.THRESHOLD),
+                    Arguments.policyInterval(conn, policy.name(), "grace", policy.grace(),
+                            IntervalRule.Use.GRACE));
+        }
+
+        Duration longestWait() {
+            return switch (policy.kind()) {
+                case Policy.BLOCKERS -> BlockerTerminator.longestWait(grace);
+                case Policy.IDLE_IN_TX -> IdleTransactionReaper.longestWait();
+                default -> LongRunningCanceller.longestWait(policy.escalate(), grace);
+            };
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.pgwarden;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 /** The work of {@code warden.reap_idle_in_tx}. */
@@ -30,9 +31,15 @@ public final class IdleTransactionReaper {
         boolean blocking = Arguments.flag(conn, "only_blocking", onlyBlocking);
         Interval limit = Arguments.threshold(conn, "threshold", threshold);
         Installation installation = Installation.probe(conn);
+        Preflight.check(conn, installation, dry, longestWait());
         List<Candidate> targets = Candidates.select(conn, installation,
                 Selection.IDLE_IN_TRANSACTION, limit, Filter.NONE, blocking);
         return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, dry);
+    }
+
+    /** The longest the call waits after its signals: for the terminated to exit. */
+    static Duration longestWait() {
+        return Batch.EXIT_WAIT;
     }
 
     /** Acts on targets already selected; see {@link #run}. */

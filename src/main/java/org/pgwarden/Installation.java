@@ -11,20 +11,25 @@ import java.sql.Statement;
  * where nothing could be installed: nothing is exempt and nothing is audited but in the
  * server log.
  *
+ * <p>On a hot standby the tables replicate from the primary but cannot be written: the audit
+ * log stays on the primary, and the standby's actions are recorded in its server log only.
+ *
  * @param tables whether sql/schema.sql is installed in this database
+ * @param standby whether this server is a hot standby (pg_is_in_recovery)
  */
-public record Installation(boolean tables) {
+public record Installation(boolean tables, boolean standby) {
 
     private static final String PROBE = """
         SELECT to_regclass('warden.action_log') IS NOT NULL
                AND to_regclass('warden.exemption') IS NOT NULL
-               AND to_regclass('warden.policy') IS NOT NULL
+               AND to_regclass('warden.policy') IS NOT NULL,
+               pg_catalog.pg_is_in_recovery()
         """;
 
     public static Installation probe(Connection conn) throws SQLException {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(PROBE)) {
             rs.next();
-            return new Installation(rs.getBoolean(1));
+            return new Installation(rs.getBoolean(1), rs.getBoolean(2));
         }
     }
 }

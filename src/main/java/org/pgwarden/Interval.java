@@ -3,12 +3,18 @@ package org.pgwarden;
 import java.time.Duration;
 
 /**
- * An SQL interval argument as the server read it.
+ * An interval argument as {@link IntervalRule} read it.
  *
- * @param text the server's own text form, handed back to SQL as {@code ?::interval} so that
- *     Java never parses interval syntax (which follows the session's IntervalStyle)
- * @param duration the same length for waiting in Java, with a month counted as 30 days as
- *     PostgreSQL itself does when it compares intervals
+ * @param text the server's own text form of what the caller wrote, for messages and the log
+ * @param duration its fixed length: days of 24 hours, no months (IntervalRule refuses them)
  */
 public record Interval(String text, Duration duration) {
+
+    /**
+     * The length as SQL takes it back, {@code ?::interval}: whole seconds and microseconds,
+     * so that no comparison reads days by the calendar of the session's TimeZone.
+     */
+    String sql() {
+        return IntervalRule.seconds(duration);
+    }
 }

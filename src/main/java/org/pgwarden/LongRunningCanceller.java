@@ -2,6 +2,7 @@ package org.pgwarden;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 
 /** The work of {@code warden.cancel_long_running}. */
@@ -24,10 +25,16 @@ public final class LongRunningCanceller {
         Interval limit = Arguments.threshold(conn, "threshold", threshold);
         Interval wait = Arguments.grace(conn, "grace", grace);
         Installation installation = Installation.probe(conn);
+        Preflight.check(conn, installation, dry, longestWait(escalating, wait));
         List<Candidate> targets = Candidates.select(conn, installation,
                 Selection.LONG_RUNNING, limit, Filter.NONE, false);
         return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, escalating, wait,
                 dry);
+    }
+
+    /** The longest the call waits after its signals: grace, then the terminated's exit. */
+    static Duration longestWait(boolean escalate, Interval grace) {
+        return escalate ? grace.duration().plus(Batch.EXIT_WAIT) : grace.duration();
     }
 
     /** Acts on targets already selected; see {@link #run}. */

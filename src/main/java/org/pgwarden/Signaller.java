@@ -33,19 +33,45 @@ final class Signaller {
     /**
      * Sends {@code action} to each of {@code targets} for which a client backend with the
      * same pid, backend_start and query_start or state_change is still in the selected state,
-     * writes a server log line for each signal sent, and returns those targets; the others
-     * are gone or have moved on and were sent nothing.
+     * and returns those targets; the others are gone or have moved on and were sent nothing.
+     * Each signal's server log line is written before the signal is sent: a call cancelled
+     * between the two leaves a line and no signal, never a signal and no line.
      *
      * <p>pg_stat_activity is read once per transaction and then cached, and inside PL/Java
      * the whole call is one transaction: so the snapshot is cleared first, and the identity
      * checks and the signals of one kind of selection happen in one statement, on one fresh
-     * snapshot, microseconds apart.
+     * snapshot, microseconds apart. A backend that moves on between its line and its
+     * signal gets a second line saying nothing was sent.
      */
     List<Candidate> send(Action action, List<Candidate> targets,
             Function<Candidate, String> reason) throws SQLException {
         if (targets.isEmpty()) {
             return List.of();
         }
+        Set<Integer> still = signal(null, targets);
+        List<Candidate> due = targets.stream().filter(c -> still.contains(c.pid())).toList();
+        ServerMessages.log(conn, due.stream()
+                .map(c -> line(action, c, reason.apply(c))).toList());
+        Set<Integer> signalled = signal(action, due);
+        List<Candidate> sent = new ArrayList<>();
+        List<String> notSent = new ArrayList<>();
+        for (Candidate target : due) {
+            if (signalled.contains(target.pid())) {
+                sent.add(target);
+            } else {
+                notSent.add(line(Action.NONE, target,
+                        "not sent: it moved on after the line above was written"));
+            }
+        }
+        ServerMessages.log(conn, notSent);
+        return sent;
+    }
+
+    /**
+     * Sends {@code action} to those of {@code targets} still as selected, or with a null
+     * {@code action} only checks which are, and returns their pids.
+     */
+    private Set<Integer> signal(Action action, List<Candidate> targets) throws SQLException {
         Map<Selection, List<Candidate>> bySelection = new LinkedHashMap<>();
         for (Candidate target : targets) {
             bySelection.computeIfAbsent(target.selection(), s -> new ArrayList<>()).add(target);
@@ -55,16 +81,7 @@ final class Signaller {
         for (Map.Entry<Selection, List<Candidate>> group : bySelection.entrySet()) {
             signalled.addAll(signal(action, group.getKey(), group.getValue()));
         }
-        List<Candidate> sent = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
-        for (Candidate target : targets) {
-            if (signalled.contains(target.pid())) {
-                sent.add(target);
-                lines.add(line(action, target, reason.apply(target)));
-            }
-        }
-        ServerMessages.log(conn, lines);
-        return sent;
+        return signalled;
     }
 
     private Set<Integer> signal(Action action, Selection selection, List<Candidate> group)
@@ -86,16 +103,18 @@ final class Signaller {
         return signalled;
     }
 
+    /** The identity check and, unless {@code action} is null, the signal, in one statement. */
     static String sql(Action action, Selection selection) {
+        String signal = action == null ? "true" : "pg_catalog." + action.function() + "(a.pid)";
         return """
-            SELECT a.pid, pg_catalog.%s(a.pid)
+            SELECT a.pid, %s
             FROM unnest(?::integer[], ?::bigint[], ?::bigint[]) AS t (pid, backend_start, since)
             JOIN pg_catalog.pg_stat_activity AS a ON a.pid = t.pid
             WHERE %s = t.backend_start
               AND %s = t.since
               AND a.backend_type = 'client backend'
               AND %s
-            """.formatted(action.function(), Selection.micros("a.backend_start"),
+            """.formatted(signal, Selection.micros("a.backend_start"),
                 Selection.micros(selection.since()), selection.statePredicate());
     }
 

@@ -8,6 +8,8 @@ import java.sql.SQLException;
 public enum SqlState {
     /** A parameter has a value the function refuses: NULL, out of range, not an interval. */
     INVALID_PARAMETER_VALUE("22023"),
+    /** The audit log cannot be written: the caller's transaction is read-only. */
+    READ_ONLY_SQL_TRANSACTION("25006"),
     /** pgwarden's tables are not installed in this database. */
     UNDEFINED_TABLE("42P01"),
     /** The caller may not do this, e.g. EXECUTE on a warden function was not granted. */

@@ -1,0 +1,136 @@
+package org.pgwarden;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * What a call checks after its arguments and before its first signal, so that it never sends
+ * a signal and then fails to record it: the audit log can be written, and the call's waits
+ * fit in the caller's statement_timeout and transaction_timeout. A dry run signals and
+ * records nothing, and is not checked.
+ *
+ * <p>A timeout cannot be lifted from inside the call: PostgreSQL arms the statement's timer
+ * when the statement starts, and setting statement_timeout later in it changes only later
+ * statements. So a call whose waits may not fit is refused.
+ */
+final class Preflight {
+
+    /** Time left for the work around the waits: selection, signals, audit, result. */
+    static final Duration MARGIN = Duration.ofSeconds(1);
+
+    private static final String FIRST_LOOK = """
+        SELECT (extract(epoch FROM pg_catalog.statement_timestamp()) * 1000000)::bigint,
+               (extract(epoch FROM pg_catalog.now()) * 1000000)::bigint
+        """;
+    /*
+     * Timeouts in milliseconds from pg_settings, whose unit for both is ms;
+     * transaction_timeout exists from PostgreSQL 17 and is NULL before.
+     */
+    private static final String LOOK = """
+        SELECT (extract(epoch FROM pg_catalog.statement_timestamp()) * 1000000)::bigint,
+               (extract(epoch FROM pg_catalog.now()) * 1000000)::bigint,
+               (extract(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::bigint,
+               pg_catalog.current_setting('transaction_read_only')::boolean,
+               (SELECT s.setting::bigint FROM pg_catalog.pg_settings AS s
+                WHERE s.name = 'statement_timeout'),
+               (SELECT s.setting::bigint FROM pg_catalog.pg_settings AS s
+                WHERE s.name = 'transaction_timeout'),
+               pg_catalog.current_setting('statement_timeout'),
+               pg_catalog.current_setting('transaction_timeout', true),
+               %s
+        """;
+    private static final String CAN_INSERT =
+            "pg_catalog.has_table_privilege('warden.action_log', 'INSERT')";
+    // The lock INSERT takes: held from now on, the audit's INSERT cannot wait for it later.
+    private static final String LOCK_AUDIT =
+            "LOCK TABLE warden.action_log IN ROW EXCLUSIVE MODE";
+
+    private Preflight() {
+    }
+
+    /**
+     * Refuses the call unless everything that could fail after its first signal is settled:
+     * 25006 in a read-only transaction on a primary, 42501 without INSERT on the audit log,
+     * 22023 naming statement_timeout or transaction_timeout when {@code longestWait} may not
+     * fit in what is left of it. On a hot standby the audit log cannot be written at all: the
+     * call acts and its server log lines are the record ({@link AuditLog}).
+     *
+     * @param longestWait the longest the call may wait after signalling, all waits added up
+     */
+    static void check(Connection conn, Installation installation, boolean dryRun,
+            Duration longestWait) throws SQLException {
+        if (dryRun) {
+            return;
+        }
+        long firstStatement;
+        long firstTransaction;
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(FIRST_LOOK)) {
+            rs.next();
+            firstStatement = rs.getLong(1);
+            firstTransaction = rs.getLong(2);
+        }
+        boolean audited = installation.tables() && !installation.standby();
+        String look = LOOK.formatted(audited ? CAN_INSERT : "true");
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(look)) {
+            rs.next();
+            long clock = rs.getLong(3);
+            if (audited && rs.getBoolean(4)) {
+                throw ServerMessages.raise(conn, SqlState.READ_ONLY_SQL_TRANSACTION,
+                        "cannot record pgwarden's actions in a read-only transaction",
+                        "Every signal is recorded in warden.action_log, which this transaction"
+                                + " cannot write (transaction_read_only is on); nothing was"
+                                + " signalled.");
+            }
+            if (!rs.getBoolean(9)) {
+                throw ServerMessages.raise(conn, SqlState.INSUFFICIENT_PRIVILEGE,
+                        "permission denied to record pgwarden's actions in warden.action_log",
+                        "Every signal is recorded there; grant warden_operator to this role."
+                                + " Nothing was signalled.");
+            }
+            // The same statement start means the call runs inside one statement (in the
+            // server): its waits count against that statement's timeout. Likewise for the
+            // transaction.
+            boolean oneStatement = rs.getLong(1) == firstStatement;
+            boolean oneTransaction = rs.getLong(2) == firstTransaction;
+            Duration needed = longestWait.plus(MARGIN);
+            long statementTimeout = rs.getLong(5);
+            long transactionTimeout = rs.getLong(6);
+            boolean hasTransactionTimeout = !rs.wasNull();
+            fits(conn, "statement_timeout", rs.getString(7), oneStatement, statementTimeout,
+                    clock - rs.getLong(1), needed);
+            fits(conn, "transaction_timeout", rs.getString(8),
+                    oneTransaction && hasTransactionTimeout, transactionTimeout,
+                    clock - rs.getLong(2), needed);
+        }
+        if (audited && !conn.getAutoCommit()) {
+            try (Statement st = conn.createStatement()) {
+                st.execute(LOCK_AUDIT);
+            }
+        }
+    }
+
+    private static void fits(Connection conn, String setting, String shown, boolean applies,
+            long timeoutMillis, long elapsedMicros, Duration needed) throws SQLException {
+        if (!applies || timeoutMillis <= 0) {
+            return;
+        }
+        Duration left = Duration.ofMillis(timeoutMillis).minusNanos(elapsedMicros * 1000);
+        if (left.compareTo(needed) < 0) {
+            throw ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
+                    Arguments.message(setting, shown),
+                    "This call may wait up to " + seconds(needed) + " after its signals,"
+                            + " inside this " + ("statement_timeout".equals(setting)
+                                    ? "statement" : "transaction")
+                            + ", and " + seconds(left.isNegative() ? Duration.ZERO : left)
+                            + " of it are left: set " + setting + " to 0 or longer for the"
+                            + " call. Nothing was signalled.");
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}

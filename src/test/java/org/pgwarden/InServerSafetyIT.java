@@ -1,0 +1,63 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The safety rules end to end through the warden SQL functions inside the server, where a
+ * call is one statement of the caller's. Skipped, with a line saying so, where PL/Java is
+ * not installed.
+ */
+class InServerSafetyIT extends SafetyScenarios {
+
+    private final SqlClient client = new SqlClient();
+
+    @BeforeAll
+    static void installPgwarden() throws Exception {
+        Scripts.installInServer(TestServer.get(), "InServerSafetyIT");
+    }
+
+    @Override
+    protected WardenClient client() {
+        return client;
+    }
+
+    @Test
+    void aStatementTimeoutShorterThanTheWaitsIsRefusedBeforeTheCancel() throws Exception {
+        Victim stubborn = victim("safety-short-timeout").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+        try (Statement st = caller.createStatement()) {
+            st.execute("SET statement_timeout = '2s'");
+        }
+
+        SQLException e = assertThrows(SQLException.class,
+                () -> cancel("50 milliseconds", true, "5 seconds", false));
+
+        assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "invalid value for parameter \"statement_timeout\": \"2s\""), e.getMessage());
+        assertEquals(0, swallowedCancels(stubborn), "a cancel was sent");
+        assertTrue(stubborn.stillRunning());
+    }
+
+    @Test
+    void aStatementTimeoutLongEnoughForTheWaitsLetsTheCallEscalate() throws Exception {
+        Victim stubborn = victim("safety-long-timeout").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+        try (Statement st = caller.createStatement()) {
+            st.execute("SET statement_timeout = '30s'");
+        }
+
+        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+                stubborn);
+
+        assertEquals(Outcome.TERMINATED, row.outcome());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), stubborn.awaitFailure());
+    }
+}

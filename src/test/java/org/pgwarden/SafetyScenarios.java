@@ -1,0 +1,221 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9's rules A and B: one reading of every interval, and no signal without its record.
+ * Each test turns a way the old code signalled wrongly or lost its record into a victim
+ * that must survive, or an audit row that must be written.
+ */
+abstract class SafetyScenarios extends ScenarioBase {
+
+    @AfterEach
+    void dropPolicies() throws SQLException {
+        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_safety%'");
+        server.execute("ALTER TABLE warden.policy ENABLE TRIGGER check_intervals");
+    }
+
+    // ---- A: one meaning for every threshold, grace and interval -------------------------
+
+    @Test
+    void aThresholdThatIsPositiveOnlyByOneReadingIsRefusedAndNothingIsSignalled()
+            throws Exception {
+        Victim sleeper = victim("safety-young").start("SELECT pg_sleep(60)");
+        sleeper.awaitAge("100 milliseconds");
+        WardenClient c = client();
+
+        // A year is 365.25 days to extract(epoch), 12 months to timestamp arithmetic.
+        refused("threshold", "\"1 year -365 days -05:00:00\"",
+                () -> c.cancelLongRunning(caller, "1 year -365 days -5 hours", false,
+                        "5 seconds", false));
+        refused("threshold", "\"1 mon\"", () -> c.reapIdleInTx(caller, "1 month", false));
+        refused("threshold", "\"1 day -01:00:00\"",
+                () -> c.cancelLongRunning(caller, "1 day -1 hour", false, "5 seconds", false));
+        refused("grace", "\"1 mon\"",
+                () -> c.cancelLongRunning(caller, "1 hour", true, "1 month", false));
+        refused("min_wait", "\"-1 days +25:00:00\"",
+                () -> c.terminateBlockers(caller, "-1 day 25 hours", "1 second", false));
+
+        assertTrue(sleeper.stillRunning(), "the young query was cancelled");
+        assertEquals("active", sleeper.stateSeen());
+    }
+
+    @Test
+    void anAbsurdThresholdIs22023WhetherOrNotAnySessionIsDue() throws Exception {
+        WardenClient c = client();
+        refused("threshold", "\"100000000 years\"",
+                () -> c.reapIdleInTx(caller, "100000000 years", false));
+        refused("threshold", "\"100000000 days\"",
+                () -> c.reapIdleInTx(caller, "100000000 days", false));
+
+        Victim idle = victim("safety-absurd").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+        refused("threshold", "\"100000000 years\"",
+                () -> c.reapIdleInTx(caller, "100000000 years", false));
+        refused("threshold", "\"3651 days\"", () -> c.reapIdleInTx(caller, "3651 days", false));
+        idle.assertUsable();
+    }
+
+    @Test
+    void aDayIsTwentyFourHoursAndIsAccepted() throws Exception {
+        Victim idle = victim("safety-day").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+        try (Statement st = caller.createStatement()) {
+            // A zone with daylight saving time: the calendar day may be 23 or 25 hours.
+            st.execute("SET TimeZone = 'America/New_York'");
+        }
+        assertEquals(List.of(), client().reapIdleInTx(caller, "1 day", false).stream()
+                .filter(r -> r.pid() == idle.pid).toList());
+        assertEquals(Outcome.DRY_RUN,
+                rowFor(client().reapIdleInTx(caller, "0.05 seconds", true), idle).outcome());
+        idle.assertUsable();
+    }
+
+    @Test
+    void aPolicyRowIsCheckedByTheSameRuleAndNamedWhenRefused() throws Exception {
+        for (String[] bad : new String[][] {
+                {"threshold", "1 month", "\"1 mon\""},
+                {"threshold", "1 year -365 days -5 hours", "\"1 year -365 days -05:00:00\""},
+                {"threshold", "100000000 years", "\"100000000 years\""},
+                {"grace", "11 minutes", "\"00:11:00\""},
+                {"grace", "1 day -23 hours 59 minutes", "\"1 day -22:01:00\""}}) {
+            String threshold = bad[0].equals("threshold") ? bad[1] : "1 hour";
+            String grace = bad[0].equals("grace") ? bad[1] : "5 seconds";
+            SQLException e = assertThrows(SQLException.class,
+                    () -> policy("it_safety_bad", "long_running", threshold, grace));
+            assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("invalid value for column \"" + bad[0]
+                    + "\" of policy \"it_safety_bad\": " + bad[2]), e.getMessage());
+        }
+        policy("it_safety_good", "idle_in_tx", "2 days 3 hours", "0");
+    }
+
+    @Test
+    void aBadPolicyLeftFromBeforeTheRuleRefusesTheWholeRunBeforeAnySignal() throws Exception {
+        Victim first = victim("safety-first-policy").idleInTransaction("SELECT 1");
+        first.awaitAge("100 milliseconds");
+        // What an upgrade keeps: a row an earlier release's CHECK accepted.
+        policy("it_safety_a_reap", "idle_in_tx", "50 milliseconds", "5 seconds");
+        server.execute("ALTER TABLE warden.policy DISABLE TRIGGER check_intervals");
+        policy("it_safety_b_long", "long_running", "1 month", "5 seconds");
+        server.execute("ALTER TABLE warden.policy ENABLE TRIGGER check_intervals");
+
+        SQLException e = assertThrows(SQLException.class, () -> client().enforce(caller, false));
+
+        assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "invalid value for column \"threshold\" of policy \"it_safety_b_long\""),
+                e.getMessage());
+        first.assertUsable();
+    }
+
+    // ---- B: a signal is never sent unless its record is made ----------------------------
+
+    @Test
+    void aReadOnlyCallerIsRefusedBeforeAnySignalAndMayStillDryRun() throws Exception {
+        Victim idle = victim("safety-read-only").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+        try (Statement st = caller.createStatement()) {
+            st.execute("SET default_transaction_read_only = on");
+        }
+
+        SQLException e = assertThrows(SQLException.class,
+                () -> client().reapIdleInTx(caller, "50 milliseconds", false));
+
+        assertEquals(SqlState.READ_ONLY_SQL_TRANSACTION.code(), e.getSQLState(),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("read-only transaction"), e.getMessage());
+        assertEquals(Outcome.DRY_RUN,
+                rowFor(client().reapIdleInTx(caller, "50 milliseconds", true), idle).outcome());
+        idle.assertUsable();
+    }
+
+    @Test
+    void rowsAnOperatorForcedIntoTheAuditLogNeitherForgeItNorBreakTheNextCall()
+            throws Exception {
+        // The next ids the identity would hand out, taken in advance, with a forged caller
+        // and time: today the next audit INSERT fails on a duplicate key after its signal.
+        server.execute("""
+                INSERT INTO warden.action_log (id, logged_at, caller, run_id, function, pid,
+                    action, outcome, application_name)
+                OVERRIDING SYSTEM VALUE
+                SELECT pg_sequence_last_value('warden.action_log_id_seq') + g,
+                       '2000-01-01', 'somebody_else', gen_random_uuid(), 'forged', 1,
+                       'terminate', 'terminated', 'it-safety-forged'
+                FROM generate_series(1, 5) AS g""");
+        try {
+            assertEquals(List.of("postgres"), forgedCallers());
+            Victim idle = victim("safety-forged-ids").idleInTransaction("SELECT 1");
+            idle.awaitAge("100 milliseconds");
+
+            ActionRow row = rowFor(client().reapIdleInTx(caller, "50 milliseconds", false),
+                    idle);
+
+            assertEquals(Outcome.TERMINATED, row.outcome());
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
+            assertEquals(List.of("terminate/terminated"), audit(idle));
+        } finally {
+            server.execute("DELETE FROM warden.action_log"
+                    + " WHERE application_name = 'it-safety-forged'");
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /** The callers and times the server recorded for the forged rows. */
+    private List<String> forgedCallers() throws SQLException {
+        List<String> callers = new ArrayList<>();
+        try (Statement st = caller.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT DISTINCT caller FROM warden.action_log
+                WHERE application_name = 'it-safety-forged'
+                  AND logged_at > clock_timestamp() - interval '1 hour'""")) {
+            while (rs.next()) {
+                callers.add(rs.getString(1));
+            }
+        }
+        return callers;
+    }
+
+    void policy(String name, String kind, String threshold, String grace) throws SQLException {
+        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO warden.policy (name, kind, threshold, grace, application_name)
+                VALUES (?, ?, ?::interval, ?::interval, ?)""")) {
+            ps.setString(1, name);
+            ps.setString(2, kind);
+            ps.setString(3, threshold);
+            ps.setString(4, grace);
+            ps.setString(5, TestServer.VICTIM_APP + "%");
+            ps.executeUpdate();
+        }
+    }
+
+    /** "action/outcome" of each audit row for this victim's backend, oldest first. */
+    List<String> audit(Victim v) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = caller.prepareStatement("""
+                SELECT action || '/' || outcome FROM warden.action_log
+                WHERE pid = ? AND application_name = ? ORDER BY id""")) {
+            ps.setInt(1, v.pid);
+            ps.setString(2, v.applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+        }
+        return rows;
+    }
+}
