@@ -28,6 +28,24 @@
 SELECT sqlj.set_classpath('warden', 'pgwarden');
 GRANT USAGE ON SCHEMA sqlj TO warden_operator;
 
+/*
+ * USAGE on sqlj would also let an operator call PL/Java's jar management, which PL/Java
+ * grants to PUBLIC (install_jar needs no more than that): in this database it becomes
+ * superuser-only. A role that had USAGE on sqlj before loses it too; grant EXECUTE on the
+ * function back to it where that is wanted. Uninstalling leaves it so.
+ */
+DO 'DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc AS p
+             WHERE p.pronamespace = ''sqlj''::regnamespace
+               AND p.proname IN (''install_jar'', ''replace_jar'', ''remove_jar'',
+                   ''set_classpath'', ''add_type_mapping'', ''drop_type_mapping'',
+                   ''alias_java_language'') LOOP
+        EXECUTE pg_catalog.format(''REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC'', f);
+    END LOOP;
+END';
+
 CREATE TYPE warden.backend_row AS (
     pid integer,
     datname name,

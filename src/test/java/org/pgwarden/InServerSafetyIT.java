@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,20 @@ class InServerSafetyIT extends SafetyScenarios {
     @Override
     protected WardenClient client() {
         return client;
+    }
+
+    @Override
+    List<String> operatorRefusals() {
+        // PL/Java's jar management: an operator needs USAGE on schema sqlj to load
+        // pgwarden's classes, and must gain nothing else from it.
+        List<String> refusals = new ArrayList<>(super.operatorRefusals());
+        refusals.addAll(List.of(
+                "SELECT sqlj.install_jar('\\x504b0506'::bytea, 'it_mine', false)",
+                "SELECT sqlj.replace_jar('\\x504b0506'::bytea, 'pgwarden', false)",
+                "SELECT sqlj.remove_jar('pgwarden', false)",
+                "SELECT sqlj.set_classpath('warden', 'it_mine')",
+                "SELECT sqlj.add_type_mapping('integer', 'java.lang.Object')"));
+        return refusals;
     }
 
     @Test

@@ -173,6 +173,52 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
     }
 
+    // ---- D: operators cannot forge or break the audit -----------------------------------
+
+    @Test
+    void anOperatorCannotChangeTheAuditNorItsStampsNorThePolicyTrigger() throws Exception {
+        String operator = role("warden_it_safety_op");
+        client().grantOperator(caller, operator);
+        try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op");
+                Statement st = asOperator.createStatement()) {
+            for (String refused : operatorRefusals()) {
+                SQLException e = assertThrows(SQLException.class, () -> st.execute(refused),
+                        refused);
+                assertEquals(SqlState.INSUFFICIENT_PRIVILEGE.code(), e.getSQLState(),
+                        refused + ": " + e.getMessage());
+            }
+            // What it may insert is stamped by the server: its own name, now, a fresh id.
+            st.execute("""
+                    INSERT INTO warden.action_log (id, logged_at, caller, run_id, function,
+                        pid, action, outcome, application_name)
+                    OVERRIDING SYSTEM VALUE
+                    VALUES (1, '2000-01-01', 'postgres', gen_random_uuid(), 'forged', 1,
+                        'terminate', 'terminated', 'it-safety-forged')""");
+        }
+        try {
+            assertEquals(List.of(operator), forgedCallers());
+        } finally {
+            server.execute("DELETE FROM warden.action_log"
+                    + " WHERE application_name = 'it-safety-forged'");
+        }
+    }
+
+    /** Statements a warden_operator member must be refused, each with 42501. */
+    List<String> operatorRefusals() {
+        return List.of(
+                "UPDATE warden.action_log SET outcome = 'cancelled'",
+                "DELETE FROM warden.action_log",
+                "TRUNCATE warden.action_log",
+                "SELECT setval('warden.action_log_id_seq', 1)",
+                "ALTER TABLE warden.action_log DISABLE TRIGGER stamp",
+                "ALTER TABLE warden.policy DISABLE TRIGGER check_intervals",
+                "DROP TRIGGER stamp ON warden.action_log",
+                "CREATE TABLE warden.mine (id integer)",
+                "SELECT warden.purge_log('0')",
+                "UPDATE warden.policy SET enabled = false",
+                "INSERT INTO warden.exemption (name, usename, note) VALUES ('x', 'x', 'x')");
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     /** The callers and times the server recorded for the forged rows. */
