@@ -36,6 +36,16 @@ SELECT sqlj.remove_jar('pgwarden', true);
 \endif
 DROP FUNCTION IF EXISTS warden.purge_log(interval);
 DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption;
+DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),
+    warden.interval_problem(text, interval);
+DO $$
+BEGIN
+    IF shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'warden_operator'),
+            'pg_authid') = 'pgwarden home database: ' || quote_ident(current_database()) THEN
+        COMMENT ON ROLE warden_operator IS NULL;
+    END IF;
+END
+$$;
 DO $$
 BEGIN
     DROP SCHEMA IF EXISTS warden;

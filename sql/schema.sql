@@ -13,14 +13,39 @@
  * runs) leave them, and only install/uninstall.sh drops them.
  */
 
-CREATE SCHEMA IF NOT EXISTS warden;
-COMMENT ON SCHEMA warden IS 'pgwarden: cancel and terminate problem backends safely';
-
 DO 'BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ''warden_operator'') THEN
         CREATE ROLE warden_operator NOLOGIN;
     END IF;
 END';
+
+/* One home database per cluster (org.pgwarden.Home, which generates this block and checks
+   every call): refused in another database while the home exists, else claimed for this
+   one on the cluster-wide role. Run this file in one transaction that stops at the first
+   error (psql -v ON_ERROR_STOP=1 -1 -f), as the deployment descriptor always is. */
+DO 'DECLARE
+    home text := (SELECT pg_catalog.substr(c.mark, 25)
+     FROM (SELECT pg_catalog.shobj_description(r.oid, ''pg_authid'') AS mark
+           FROM pg_catalog.pg_roles AS r
+           WHERE r.rolname = ''warden_operator'') AS c
+     WHERE c.mark LIKE ''pgwarden home database: %''
+       AND c.mark <> ''pgwarden home database: '' || pg_catalog.quote_ident(pg_catalog.current_database())
+       AND EXISTS (SELECT FROM pg_catalog.pg_database AS d
+                   WHERE ''pgwarden home database: '' || pg_catalog.quote_ident(d.datname) = c.mark));
+BEGIN
+    IF home IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = ''55000'',
+            MESSAGE = ''pgwarden is already installed in database '' || home
+                || '' of this cluster'',
+            DETAIL = ''pg_stat_activity spans the whole cluster: the exemptions, policies and audit log of that database govern every session, and pgwarden is called there only.'',
+            HINT = ''Install it there only, or uninstall it there first.'';
+    END IF;
+    EXECUTE pg_catalog.format(''COMMENT ON ROLE warden_operator IS %L'',
+        ''pgwarden home database: '' || pg_catalog.quote_ident(pg_catalog.current_database()));
+END';
+
+CREATE SCHEMA IF NOT EXISTS warden;
+COMMENT ON SCHEMA warden IS 'pgwarden: cancel and terminate problem backends safely';
 GRANT pg_signal_backend, pg_read_all_stats TO warden_operator;
 GRANT USAGE ON SCHEMA warden TO warden_operator;
 

@@ -23,13 +23,26 @@ public record Installation(boolean tables, boolean standby) {
         SELECT to_regclass('warden.action_log') IS NOT NULL
                AND to_regclass('warden.exemption') IS NOT NULL
                AND to_regclass('warden.policy') IS NOT NULL,
-               pg_catalog.pg_is_in_recovery()
-        """;
+               pg_catalog.pg_is_in_recovery(),
+               %s
+        """.formatted(Home.ELSEWHERE.replace("\n", "\n       "));
 
+    /**
+     * What this database offers; refuses (55000) a call made outside pgwarden's home
+     * database in this cluster ({@link Home}), before anything is selected or signalled.
+     */
     public static Installation probe(Connection conn) throws SQLException {
+        String home;
+        Installation installation;
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(PROBE)) {
             rs.next();
-            return new Installation(rs.getBoolean(1), rs.getBoolean(2));
+            installation = new Installation(rs.getBoolean(1), rs.getBoolean(2));
+            home = rs.getString(3);
         }
+        if (home != null) {
+            throw ServerMessages.raise(conn, SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    Home.REFUSED + home, Home.DETAIL);
+        }
+        return installation;
     }
 }

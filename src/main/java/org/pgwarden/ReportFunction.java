@@ -35,6 +35,11 @@ public final class ReportFunction {
                     MESSAGE = %2$s,
                     DETAIL = %3$s;
             END IF;
+            IF %5$s IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = %6$s,
+                    MESSAGE = %7$s || %5$s,
+                    DETAIL = %8$s;
+            END IF;
             PERFORM pg_catalog.pg_stat_clear_snapshot();
             RETURN QUERY
         %4$s;
@@ -47,7 +52,7 @@ public final class ReportFunction {
         advice on what the enabled policies (or else cancel_long_running and reap_idle_in_tx)
         would do to it. Longest-running query first. Plain SQL: signals nothing and starts no
         JVM. Needs warden_operator (or pg_read_all_stats to see other roles'' state and query).
-        22023 for a NULL include_idle.';
+        22023 for a NULL include_idle; 55000 outside pgwarden''s home database in the cluster.';
 
         REVOKE ALL ON FUNCTION warden.backend_report(boolean) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION warden.backend_report(boolean) TO warden_operator;
@@ -74,7 +79,10 @@ public final class ReportFunction {
         String body = query.replace("?", "include_idle").replace("'", "''");
         return FUNCTION.formatted(doubled(SqlState.INVALID_PARAMETER_VALUE.code()),
                 doubled(Arguments.message("include_idle", null)),
-                doubled(Arguments.detail("include_idle", "must be true or false")), body);
+                doubled(Arguments.detail("include_idle", "must be true or false")), body,
+                Home.ELSEWHERE.replace("'", "''"),
+                doubled(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code()),
+                doubled(Home.REFUSED), doubled(Home.DETAIL));
     }
 
     /** A literal inside the single-quoted function body. */

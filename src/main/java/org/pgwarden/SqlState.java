@@ -10,6 +10,8 @@ public enum SqlState {
     INVALID_PARAMETER_VALUE("22023"),
     /** The audit log cannot be written: the caller's transaction is read-only. */
     READ_ONLY_SQL_TRANSACTION("25006"),
+    /** pgwarden's home in this cluster is another database (Home). */
+    OBJECT_NOT_IN_PREREQUISITE_STATE("55000"),
     /** pgwarden's tables are not installed in this database. */
     UNDEFINED_TABLE("42P01"),
     /** The caller may not do this, e.g. EXECUTE on a warden function was not granted. */

@@ -21,6 +21,14 @@ class IntervalRuleTest {
     }
 
     @Test
+    void schemaSqlClaimsTheHomeDatabaseWithTheCoresText() throws Exception {
+        String schema = Files.readString(Path.of(System.getProperty("pgwarden.basedir", "."),
+                "sql", "schema.sql"));
+        assertTrue(schema.contains(Home.CLAIM + "\n"), "sql/schema.sql must hold, verbatim,"
+                + " what `java -cp target/classes org.pgwarden.Home` prints:\n" + Home.CLAIM);
+    }
+
+    @Test
     void lengthsGoBackToSqlAsExactSeconds() {
         assertEquals("86400.000000 seconds", IntervalRule.seconds(Duration.ofDays(1)));
         assertEquals("0.050000 seconds", IntervalRule.seconds(Duration.ofMillis(50)));

@@ -1,0 +1,66 @@
+package org.pgwarden;
+
+/**
+ * pgwarden's one home database per cluster. pg_stat_activity spans every database of the
+ * cluster, so every call acts on every database's sessions, while exemptions, policies and
+ * the audit log live in the database where sql/schema.sql ran. Two installations would be two
+ * configurations that silently disagree about the same sessions (and enforce()'s advisory
+ * lock, being per database, would not keep their runs apart). So the first installation
+ * records its database on the cluster-wide role warden_operator, as its comment; a second
+ * installation is refused, and so is any call made in another database, until the home is
+ * uninstalled or its database dropped.
+ */
+final class Home {
+
+    private static final String MARK = "pgwarden home database: ";
+
+    /**
+     * SQL: the home database's name, quoted as an identifier, when it is another database
+     * than the current one and still exists; else NULL.
+     */
+    static final String ELSEWHERE = """
+        (SELECT pg_catalog.substr(c.mark, %1$d)
+         FROM (SELECT pg_catalog.shobj_description(r.oid, 'pg_authid') AS mark
+               FROM pg_catalog.pg_roles AS r
+               WHERE r.rolname = 'warden_operator') AS c
+         WHERE c.mark LIKE '%2$s%%'
+           AND c.mark <> '%2$s' || pg_catalog.quote_ident(pg_catalog.current_database())
+           AND EXISTS (SELECT FROM pg_catalog.pg_database AS d
+                       WHERE '%2$s' || pg_catalog.quote_ident(d.datname) = c.mark))"""
+            .formatted(MARK.length() + 1, MARK);
+
+    /** The refusal's message, detail and hint, after the home's quoted name. */
+    static final String REFUSED = "pgwarden's home in this cluster is database ";
+    static final String DETAIL = "pg_stat_activity spans the whole cluster: the exemptions,"
+            + " policies and audit log of that database govern every session, and pgwarden is"
+            + " called there only.";
+
+    /**
+     * What sql/schema.sql runs first (IntervalRuleTest checks the copy is verbatim): refuses
+     * an installation outside the home, else claims the home for the current database.
+     */
+    static final String CLAIM = """
+        DO 'DECLARE
+            home text := %1$s;
+        BEGIN
+            IF home IS NOT NULL THEN
+                RAISE EXCEPTION USING ERRCODE = ''%2$s'',
+                    MESSAGE = ''pgwarden is already installed in database '' || home
+                        || '' of this cluster'',
+                    DETAIL = ''%3$s'',
+                    HINT = ''Install it there only, or uninstall it there first.'';
+            END IF;
+            EXECUTE pg_catalog.format(''COMMENT ON ROLE warden_operator IS %%L'',
+                ''%4$s'' || pg_catalog.quote_ident(pg_catalog.current_database()));
+        END';""".formatted(ELSEWHERE.replace("'", "''").replace("\n", "\n    "),
+            SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code(), DETAIL.replace("'", "''"),
+            MARK);
+
+    private Home() {
+    }
+
+    /** Prints {@link #CLAIM}: the text sql/schema.sql must hold. */
+    public static void main(String[] args) {
+        System.out.println(CLAIM);
+    }
+}
