@@ -61,8 +61,8 @@ sql -v vmoptions="$options -XX:ArchiveClassesAtExit=$archive" >/dev/null <<'SQL'
 SET pljava.vmoptions TO :'vmoptions';
 SELECT sqlj.get_classpath('warden');
 SELECT length(warden.reap_idle_in_tx_json('1 millisecond', true, false));
-SELECT length(warden.cancel_long_running_json('100 years', false, '5 seconds', true));
-SELECT length(warden.terminate_blockers_json('100 years', '5 seconds', true));
+SELECT length(warden.cancel_long_running_json('3650 days', false, '5 seconds', true));
+SELECT length(warden.terminate_blockers_json('3650 days', '5 seconds', true));
 SELECT length(warden.enforce_json(true));
 SQL
     die "the training session failed (above); is the directory of $archive writable" \
@@ -95,7 +95,7 @@ verified=no
 for _ in 1 2 3; do
     if sql -v vmoptions="$final -Xshare:on" >/dev/null 2>&1 <<'SQL'
 SET pljava.vmoptions TO :'vmoptions';
-SELECT length(warden.reap_idle_in_tx_json('100 years', true, false));
+SELECT length(warden.reap_idle_in_tx_json('3650 days', true, false));
 SQL
     then
         verified=yes

@@ -67,9 +67,9 @@ class InServerIT extends WardenScenarios {
         try (Connection fresh = server.connect(); Statement st = fresh.createStatement()) {
             List<ReportRow> report = client.backendReport(fresh, false);
             assertTrue(report.stream().anyMatch(r -> r.pid() == idleTx.pid), report.toString());
-            assertEquals(List.of(), client.reapIdleInTx(fresh, "100 years", false));
+            assertEquals(List.of(), client.reapIdleInTx(fresh, "3650 days", false));
             assertEquals(List.of(),
-                    client.cancelLongRunning(fresh, "100 years", true, "5 seconds", false));
+                    client.cancelLongRunning(fresh, "3650 days", true, "5 seconds", false));
             assertEquals(0, count(st, loaded), "a call with nothing to do loaded PL/Java");
 
             List<ActionRow> due = client.reapIdleInTx(fresh, "50 milliseconds", true);

@@ -155,7 +155,7 @@ class InstallScriptIT {
                 + server.host + ":" + server.port + "/" + TestServer.DATABASE, props);
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT warden.reap_idle_in_tx_json("
-                        + "'100 years', true, false), current_setting('pljava.libjvm_location')")) {
+                        + "'3650 days', true, false), current_setting('pljava.libjvm_location')")) {
             rs.next();
             assertEquals("[]", rs.getString(1));
             assertEquals(libjvm, rs.getString(2));
