@@ -370,7 +370,7 @@ final class TestServer {
         }
     }
 
-    private static boolean accessibleToPostgres(Path dir) throws IOException {
+    static boolean accessibleToPostgres(Path dir) throws IOException {
         Files.createDirectories(dir);
         try {
             run(List.of("runuser", "-u", "postgres", "--", "test", "-x", dir.toString()), null);
@@ -380,7 +380,7 @@ final class TestServer {
         }
     }
 
-    private static List<String> asServerUser(boolean root, String... command) {
+    static List<String> asServerUser(boolean root, String... command) {
         List<String> full = new ArrayList<>();
         if (root) {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -389,7 +389,7 @@ final class TestServer {
         return full;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -410,7 +410,7 @@ final class TestServer {
         return output;
     }
 
-    private static void runQuietly(List<String> command) {
+    static void runQuietly(List<String> command) {
         try {
             run(command, null);
         } catch (IOException | InterruptedException e) {

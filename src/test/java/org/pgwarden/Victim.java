@@ -30,13 +30,20 @@ final class Victim implements AutoCloseable {
         return t;
     });
 
-    private final TestServer server;
+    /** Where the victim's session is: the test cluster, or its standby. */
+    @FunctionalInterface
+    interface Server {
+        /** A superuser's session on that server, to watch the victim in pg_stat_activity. */
+        Connection connect() throws SQLException;
+    }
+
+    private final Server server;
     final Connection conn;
     final int pid;
     final String applicationName;
     private CompletableFuture<Void> running;
 
-    private Victim(TestServer server, Connection conn, String applicationName)
+    private Victim(Server server, Connection conn, String applicationName)
             throws SQLException {
         this.server = server;
         this.conn = conn;
@@ -53,14 +60,26 @@ final class Victim implements AutoCloseable {
     }
 
     static Victim openAs(TestServer server, String applicationName) throws SQLException {
-        return new Victim(server, server.connect(server.superuser, server.password,
+        return new Victim(server::connect, server.connect(server.superuser, server.password,
                 applicationName), applicationName);
     }
 
     static Victim open(TestServer server, String user, String password, String name)
             throws SQLException {
         String app = TestServer.VICTIM_APP + "-" + name;
-        return new Victim(server, server.connect(user, password, app), app);
+        return new Victim(server::connect, server.connect(user, password, app), app);
+    }
+
+    /** A superuser's session on the standby, watched in the standby's pg_stat_activity. */
+    static Victim open(Standby standby, String name) throws SQLException {
+        return open(standby, standby.superuser, standby.password, name);
+    }
+
+    /** A session of {@code user} on the standby (roles replicate from the primary). */
+    static Victim open(Standby standby, String user, String password, String name)
+            throws SQLException {
+        String app = TestServer.VICTIM_APP + "-" + name;
+        return new Victim(standby::connect, standby.connect(user, password, app), app);
     }
 
     /** Runs {@code sql} and waits for it to complete. */

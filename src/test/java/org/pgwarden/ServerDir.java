@@ -1,0 +1,68 @@
+package org.pgwarden;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * The working directory of a server process a fixture starts (the standby, pgbouncer), and
+ * the account it runs as. PostgreSQL and pgbouncer both refuse to run as root: run as root,
+ * the process runs as the postgres account, in a directory that account owns, under
+ * target/ or, when that account cannot reach target/ (a checkout under /root, as in CI), in
+ * a temporary directory, as TestServer does for the cluster.
+ */
+final class ServerDir {
+
+    final Path path;
+    private final boolean root;
+
+    private ServerDir(Path path, boolean root) {
+        this.path = path;
+        this.root = root;
+    }
+
+    /** An empty directory {@code name} under target/ (or a temporary one), owned as needed. */
+    static ServerDir create(String name) throws IOException, InterruptedException {
+        Path base = Paths.get(System.getProperty("pgwarden.builddir", "target"))
+                .toAbsolutePath().resolve(name);
+        boolean root = "0".equals(TestServer.run(List.of("id", "-u"), null).trim());
+        if (root && !TestServer.accessibleToPostgres(base.getParent())) {
+            base = Files.createTempDirectory(name);
+        } else {
+            TestServer.deleteQuietly(base);
+            Files.createDirectories(base);
+        }
+        if (root) {
+            TestServer.run(List.of("chown", "-R", "postgres:postgres", base.toString()), null);
+        }
+        return new ServerDir(base, root);
+    }
+
+    /** {@code command} as the account the server process runs as. */
+    List<String> asServerUser(String... command) {
+        return TestServer.asServerUser(root, command);
+    }
+
+    /** Makes a file the fixture wrote readable by the server account. */
+    void handOver(Path file) throws IOException, InterruptedException {
+        if (root) {
+            TestServer.run(List.of("chown", "postgres:postgres", file.toString()), null);
+        }
+    }
+
+    /** The text of a file in it, or a note that it is missing, for an error message. */
+    String read(String file) {
+        Path p = path.resolve(file);
+        try {
+            return Files.exists(p) ? Files.readString(p) : "(no " + p + ")";
+        } catch (IOException e) {
+            return "(cannot read " + p + ": " + e + ")";
+        }
+    }
+
+    void delete() {
+        TestServer.deleteQuietly(path);
+    }
+}

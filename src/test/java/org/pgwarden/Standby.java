@@ -1,0 +1,239 @@
+package org.pgwarden;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A streaming hot standby of the test cluster: a base backup of {@link TestServer#get()}
+ * taken with {@code pg_basebackup -R} through a physical replication slot, started on its
+ * own free port on 127.0.0.1, read-only connections to its {@code pgwarden_test} database.
+ * Made once per test JVM ({@link #get()}: a base backup costs seconds), stopped and removed
+ * when the JVM exits. The primary needs nothing beyond initdb's defaults: wal_level replica,
+ * max_wal_senders 10, and the {@code host replication all 127.0.0.1/32 trust} line that
+ * {@code initdb -A trust} writes.
+ */
+final class Standby implements AutoCloseable {
+
+    /** The standby's walreceiver shows this as application_name in the primary's views. */
+    static final String CLUSTER_NAME = "pgwarden-standby";
+    /** The primary keeps WAL for the standby in this slot, however far behind it falls. */
+    static final String SLOT = "pgwarden_standby";
+    private static final Duration REPLAY_LIMIT = Duration.ofSeconds(30);
+
+    private static Standby instance;
+    /** A standby that failed to start fails every test that asks for it, at once. */
+    private static IllegalStateException failure;
+
+    final String host = "127.0.0.1";
+    final int port;
+    final String superuser;
+    final String password;
+    private final TestServer primary;
+    private final ServerDir dir;
+    private final List<String> stop;
+    private boolean closed;
+
+    private Standby(TestServer primary, ServerDir dir, int port) {
+        this.primary = primary;
+        this.dir = dir;
+        this.port = port;
+        this.superuser = primary.superuser;
+        this.password = primary.password;
+        this.stop = dir.asServerUser(primary.bindir.resolve("pg_ctl").toString(), "-D",
+                dir.path.resolve("data").toString(), "-m", "fast", "-w", "stop");
+    }
+
+    /**
+     * The standby, made and started on first use, replayed up to the primary's WAL position
+     * at that moment. Skips the calling test, saying so in a line of its own, where the test
+     * server is not a throwaway cluster of the tests' own (PGWARDEN_TEST_HOST, Docker).
+     */
+    static synchronized Standby get() {
+        TestServer primary = TestServer.get();
+        if (primary.dataDir() == null) {
+            System.out.println("[pgwarden-it] SKIPPED a standby test: the test server is not"
+                    + " a local throwaway cluster (PGWARDEN_TEST_HOST or Docker), so the tests"
+                    + " make no standby of it");
+            Assumptions.abort("no standby of an existing server");
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (instance == null) {
+            try {
+                instance = start(primary);
+            } catch (Exception e) {
+                failure = new IllegalStateException("cannot start the standby: " + e, e);
+                throw failure;
+            }
+        }
+        return instance;
+    }
+
+    private static Standby start(TestServer primary) throws Exception {
+        long started = System.nanoTime();
+        ServerDir dir = ServerDir.create("pgwarden-standby");
+        int port = TestServer.freePort();
+        Standby standby = new Standby(primary, dir, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> standby.shutDown(true)));
+        dropSlot(primary);
+        Path data = dir.path.resolve("data");
+        // -R writes primary_conninfo and standby.signal; -C -S creates and uses the slot.
+        TestServer.run(dir.asServerUser(primary.bindir.resolve("pg_basebackup").toString(),
+                "-D", data.toString(), "-h", primary.host, "-p", String.valueOf(primary.port),
+                "-U", primary.superuser, "-w", "-R", "-C", "-S", SLOT, "-X", "stream",
+                "-c", "fast", "--no-sync"), primary.libpqEnvironment());
+        long copied = System.nanoTime();
+        // The copy holds the primary's log: the standby's log must be its own.
+        removeFiles(data.resolve("log"));
+        Files.deleteIfExists(data.resolve("current_logfiles"));
+        Files.writeString(data.resolve("postgresql.conf"), settings(port),
+                StandardOpenOption.APPEND);
+        try {
+            TestServer.run(dir.asServerUser(primary.bindir.resolve("pg_ctl").toString(), "-D",
+                    data.toString(), "-l", dir.path.resolve("startup.log").toString(), "-w",
+                    "-t", "60", "start"), null);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\nstartup.log:\n" + dir.read("startup.log")
+                    + "\nserver log:\n" + dir.read("data/log/postgresql.log"), e);
+        }
+        standby.awaitReplay();
+        System.out.printf("[pgwarden-it] started a streaming hot standby of %s:%d on"
+                + " 127.0.0.1:%d in %s: base backup %d ms, start and catch-up %d ms%n",
+                primary.host, primary.port, port, data, (copied - started) / 1_000_000,
+                (System.nanoTime() - copied) / 1_000_000);
+        return standby;
+    }
+
+    /** The tests' settings, after the primary's copied ones, so they win. */
+    private static String settings(int port) {
+        return "\n# pgwarden integration tests: the streaming standby\n"
+                + "port = " + port + "\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "unix_socket_directories = ''\n"
+                + "hot_standby = on\n"
+                // Queries on the standby hold back the primary's vacuum instead of being
+                // cancelled when replay removes rows they may see (40001). An ACCESS
+                // EXCLUSIVE lock from the primary still cancels them after
+                // max_standby_streaming_delay (30 s).
+                + "hot_standby_feedback = on\n"
+                + "cluster_name = '" + CLUSTER_NAME + "'\n"
+                + "logging_collector = on\n"
+                + "log_directory = 'log'\n"
+                + "log_filename = 'postgresql.log'\n";
+    }
+
+    /** Waits until the standby has replayed the primary's WAL up to its current position. */
+    void awaitReplay() throws SQLException {
+        String target;
+        try (Connection c = primary.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            target = rs.getString(1);
+        }
+        try (Connection c = connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+            ps.setString(1, target);
+            Poll.until("the standby to replay the primary's WAL up to " + target, REPLAY_LIMIT,
+                    () -> {
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() && rs.getBoolean(1);
+                        }
+                    });
+        }
+    }
+
+    /** A superuser's session on the standby. */
+    Connection connect() throws SQLException {
+        return connect(superuser, password, "pgwarden-test");
+    }
+
+    /** A session on the standby's pgwarden_test database (read-only, as on any standby). */
+    Connection connect(String user, String pass, String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        if (pass != null) {
+            props.setProperty("password", pass);
+        }
+        props.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + host + ":" + port + "/" + TestServer.DATABASE, props);
+    }
+
+    /** The standby's own server log so far (not the primary's, which the copy held). */
+    String serverLog() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_read_file(pg_current_logfile())")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Stops the standby, removes its directory and drops its slot on the primary. */
+    @Override
+    public void close() {
+        shutDown(false);
+    }
+
+    private void shutDown(boolean atJvmExit) {
+        synchronized (Standby.class) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (instance == this) {
+                instance = null;
+            }
+        }
+        TestServer.runQuietly(stop);
+        dir.delete();
+        if (!atJvmExit) {
+            // At JVM exit the primary is going away too; the slot goes with its cluster.
+            try {
+                dropSlot(primary);
+            } catch (SQLException e) {
+                System.out.println("[pgwarden-it] could not drop the slot " + SLOT + ": " + e);
+            }
+        }
+    }
+
+    /** Drops the slot, if a standby made earlier in this JVM left it. */
+    private static void dropSlot(TestServer primary) throws SQLException {
+        try (Connection c = primary.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                                + " WHERE slot_name = ?")) {
+            ps.setString(1, SLOT);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rs.getString(1);
+                }
+            }
+        }
+    }
+
+    private static void removeFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                Files.delete(file);
+            }
+        }
+    }
+}
