@@ -93,6 +93,11 @@ abstract class ScenarioBase {
         return register(Victim.openAs(server, app));
     }
 
+    /** A victim session on the streaming standby of the test cluster. */
+    Victim victimOn(Standby standby, String name) throws SQLException {
+        return register(Victim.open(standby, name));
+    }
+
     private Victim register(Victim v) {
         victims.add(v);
         return v;
