@@ -425,23 +425,6 @@ abstract class PolicyScenarios extends ScenarioBase {
         }
     }
 
-    /** "action/outcome" of each audit row for this victim's backend, oldest first. */
-    List<String> audit(Victim v) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = caller.prepareStatement("""
-                SELECT action || '/' || outcome FROM warden.action_log
-                WHERE pid = ? AND application_name = ? ORDER BY id""")) {
-            ps.setInt(1, v.pid);
-            ps.setString(2, v.applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-        }
-        return rows;
-    }
-
     long scalar(String sql) throws SQLException {
         try (Connection c = server.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {

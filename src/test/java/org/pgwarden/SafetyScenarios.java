@@ -246,21 +246,4 @@ abstract class SafetyScenarios extends ScenarioBase {
             ps.executeUpdate();
         }
     }
-
-    /** "action/outcome" of each audit row for this victim's backend, oldest first. */
-    List<String> audit(Victim v) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = caller.prepareStatement("""
-                SELECT action || '/' || outcome FROM warden.action_log
-                WHERE pid = ? AND application_name = ? ORDER BY id""")) {
-            ps.setInt(1, v.pid);
-            ps.setString(2, v.applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-        }
-        return rows;
-    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -161,6 +162,23 @@ abstract class ScenarioBase {
             return actions.size() >= expected;
         });
         return actions;
+    }
+
+    /** "action/outcome" of each audit row for this victim's backend, oldest first. */
+    List<String> audit(Victim v) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = caller.prepareStatement("""
+                SELECT action || '/' || outcome FROM warden.action_log
+                WHERE pid = ? AND application_name = ? ORDER BY id""")) {
+            ps.setInt(1, v.pid);
+            ps.setString(2, v.applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+        }
+        return rows;
     }
 
     /** The cancels a session running {@link #IGNORES_CANCEL} swallowed so far. */
