@@ -8,7 +8,9 @@
 #
 # The PL/Java extension stays: other code may use it (DROP EXTENSION pljava CASCADE removes
 # it). warden_operator is a cluster-wide role: it stays while pgwarden is installed in
-# another database of the cluster.
+# another database of the cluster. warden_exempt_tools stays too: its members are your
+# backup and HA tools' roles, and another database's exemptions may name it (nothing in
+# the catalog says so); DROP ROLE warden_exempt_tools once no database uses pgwarden.
 set -euo pipefail
 
 die() {
@@ -37,7 +39,7 @@ SELECT sqlj.remove_jar('pgwarden', true);
 DROP FUNCTION IF EXISTS warden.purge_log(interval);
 DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption;
 DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),
-    warden.interval_problem(text, interval);
+    warden.interval_problem(text, interval), warden.check_match_columns();
 DO $$
 BEGIN
     IF shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'warden_operator'),
@@ -63,3 +65,5 @@ END
 $$;
 SQL
 echo "pgwarden removed from database $database"
+echo "kept the cluster-wide role warden_exempt_tools and its members:" \
+    "DROP ROLE warden_exempt_tools once no database uses pgwarden"

@@ -49,6 +49,18 @@ COMMENT ON SCHEMA warden IS 'pgwarden: cancel and terminate problem backends saf
 GRANT pg_signal_backend, pg_read_all_stats TO warden_operator;
 GRANT USAGE ON SCHEMA warden TO warden_operator;
 
+/* Backup and high-availability tools name themselves in application_name, which any client
+   may set: the default exemptions also ask that the session's role be a member of this role,
+   which the operator grants to the roles those tools log in as. */
+DO 'BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = ''warden_exempt_tools'') THEN
+        CREATE ROLE warden_exempt_tools NOLOGIN;
+    END IF;
+END';
+COMMENT ON ROLE warden_exempt_tools IS
+'pgwarden: grant it to the roles your backup and HA tools log in as; the default exemptions
+protect a tool''s session only when its role is a member of this role.';
+
 /* The one reading of every interval pgwarden takes: NULL when acceptable, else what the
    value must be. Generated from org.pgwarden.IntervalRule, which the core runs too:
    IntervalRuleTest fails when the two differ. */
@@ -79,37 +91,54 @@ if v is acceptable, else what it must be. An interval is a fixed length: days co
 hours; month and year parts, mixed signs and infinity are refused.';
 
 /* Created with its default rows only once, so that an upgrade keeps what the operator
-   added, changed or deleted. */
+   added, changed or deleted. A default row's pattern is the tool's name with its _ made
+   literal (chr(92) is the backslash, which this file must not contain), then anything. */
 DO 'BEGIN
     IF to_regclass(''warden.exemption'') IS NULL THEN
         CREATE TABLE warden.exemption (
             name text PRIMARY KEY,
             usename text,
+            usename_like text,
             application_name text,
+            application_name_like text,
             datname text,
+            datname_like text,
+            member_of name,
             client_addr cidr,
             note text NOT NULL,
             created_at timestamptz NOT NULL DEFAULT now(),
-            created_by name NOT NULL DEFAULT current_user
+            created_by name NOT NULL DEFAULT current_user,
+            CONSTRAINT exemption_matches_something CHECK (num_nonnulls(usename, usename_like,
+                application_name, application_name_like, datname, datname_like, member_of,
+                client_addr) > 0)
         );
-        INSERT INTO warden.exemption (name, application_name, note) VALUES
-            (''pg_dump'', ''pg_dump%'', ''backup: pg_dump''),
-            (''pg_dumpall'', ''pg_dumpall%'', ''backup: pg_dumpall''),
-            (''pg_basebackup'', ''pg_basebackup%'', ''backup: pg_basebackup''),
-            (''pgbackrest'', ''pgbackrest%'', ''backup: pgBackRest''),
-            (''barman'', ''barman%'', ''backup: Barman''),
-            (''pg_restore'', ''pg_restore%'', ''restore: pg_restore''),
-            (''pg_repack'', ''pg_repack%'',
+        INSERT INTO warden.exemption (name, application_name_like, member_of, note)
+        SELECT d.name, replace(d.tool, ''_'', chr(92) || ''_'') || ''%'',
+               ''warden_exempt_tools'', d.note
+        FROM (VALUES
+            (''pg_dump'', ''pg_dump'', ''backup: pg_dump''),
+            (''pg_dumpall'', ''pg_dumpall'', ''backup: pg_dumpall''),
+            (''pg_basebackup'', ''pg_basebackup'', ''backup: pg_basebackup''),
+            (''pgbackrest'', ''pgbackrest'', ''backup: pgBackRest''),
+            (''barman'', ''barman'', ''backup: Barman''),
+            (''pg_restore'', ''pg_restore'', ''restore: pg_restore''),
+            (''pg_repack'', ''pg_repack'',
              ''pg_repack: stopped mid-run it leaves its triggers and log tables behind''),
-            (''pg_recvlogical'', ''pg_recvlogical%'', ''replication: pg_recvlogical''),
-            (''pg_receivewal'', ''pg_receivewal%'', ''WAL archiving: pg_receivewal''),
-            (''patroni'', ''Patroni%'', ''high availability: Patroni'');
+            (''pg_recvlogical'', ''pg_recvlogical'', ''replication: pg_recvlogical''),
+            (''pg_receivewal'', ''pg_receivewal'', ''WAL archiving: pg_receivewal''),
+            (''patroni'', ''Patroni'', ''high availability: Patroni'')
+        ) AS d (name, tool, note);
     END IF;
 END';
 COMMENT ON TABLE warden.exemption IS
-'Sessions pgwarden never signals. A row matches a session when every non-NULL column
-matches: usename, application_name and datname as LIKE patterns, client_addr as a network
-that holds the client address. An exempt session shows as skipped: exempt (note).';
+'Sessions pgwarden never signals. A row matches a session when every non-NULL match column
+matches: usename, application_name and datname exactly (=); usename_like,
+application_name_like and datname_like as LIKE patterns (a backslash makes the next
+character literal); member_of when the session''s role is a member of that role (a superuser
+is a member of every role; a role dropped later matches nothing); client_addr as a network
+that holds the client address. A row must match on something. An exempt session shows as
+skipped: exempt (note), with "; application_name chosen by the client" when nothing but
+what the client chose (application_name, datname) matched.';
 GRANT SELECT ON warden.exemption TO warden_operator;
 
 CREATE TABLE IF NOT EXISTS warden.policy (
@@ -127,8 +156,10 @@ CREATE TABLE IF NOT EXISTS warden.policy (
 COMMENT ON TABLE warden.policy IS
 'What warden.enforce() applies. kind idle_in_tx: reap_idle_in_tx(threshold); long_running:
 cancel_long_running(threshold, escalate, grace); blockers: terminate_blockers(threshold as
-min_wait, grace). Only to sessions whose usename, application_name and datname match the
-LIKE patterns (NULL matches any).';
+min_wait, grace). Only to the sessions its match columns select, as for warden.exemption:
+usename, application_name, datname exactly; usename_like, application_name_like,
+datname_like as LIKE patterns; member_of a role (NULL matches any; no filter, every
+session).';
 GRANT SELECT ON warden.policy TO warden_operator;
 
 /* Earlier releases checked the intervals with CHECKs of another reading (a month as 30
@@ -163,6 +194,143 @@ DROP TRIGGER IF EXISTS check_intervals ON warden.policy;
 CREATE TRIGGER check_intervals BEFORE INSERT OR UPDATE ON warden.policy
     FOR EACH ROW EXECUTE FUNCTION warden.check_policy_intervals();
 
+/*
+ * The match columns of both tables. Releases before this one matched usename,
+ * application_name and datname as LIKE patterns. An upgrade keeps what each row protects or
+ * selects: a value holding a LIKE metacharacter (%, _ or the backslash, chr(92)) moves to
+ * the column of the same name ending in _like and keeps its meaning there; any other value
+ * matches under = exactly what it matched under LIKE. An exemption row without any match
+ * column protected every session: it gets the pattern % in application_name_like, which
+ * still does, and says so. It runs once per table: application_name_like marks the new
+ * language. A new policy table, created above with the old columns, goes through it empty.
+ */
+DO 'BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute
+                   WHERE attrelid = ''warden.exemption''::regclass
+                     AND attname = ''application_name_like'' AND NOT attisdropped) THEN
+        ALTER TABLE warden.exemption
+            ADD COLUMN usename_like text, ADD COLUMN application_name_like text,
+            ADD COLUMN datname_like text, ADD COLUMN member_of name;
+        UPDATE warden.exemption SET application_name_like = ''%''
+            WHERE num_nonnulls(usename, application_name, datname, client_addr) = 0;
+        UPDATE warden.exemption SET usename_like = usename, usename = NULL
+            WHERE translate(usename, ''%_'' || chr(92), '''') <> usename;
+        UPDATE warden.exemption
+            SET application_name_like = application_name, application_name = NULL
+            WHERE translate(application_name, ''%_'' || chr(92), '''') <> application_name;
+        UPDATE warden.exemption SET datname_like = datname, datname = NULL
+            WHERE translate(datname, ''%_'' || chr(92), '''') <> datname;
+        ALTER TABLE warden.exemption ADD CONSTRAINT exemption_matches_something
+            CHECK (num_nonnulls(usename, usename_like, application_name, application_name_like,
+                datname, datname_like, member_of, client_addr) > 0);
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute
+                   WHERE attrelid = ''warden.policy''::regclass
+                     AND attname = ''application_name_like'' AND NOT attisdropped) THEN
+        ALTER TABLE warden.policy
+            ADD COLUMN usename_like text, ADD COLUMN application_name_like text,
+            ADD COLUMN datname_like text, ADD COLUMN member_of name;
+        UPDATE warden.policy SET usename_like = usename, usename = NULL
+            WHERE translate(usename, ''%_'' || chr(92), '''') <> usename;
+        UPDATE warden.policy
+            SET application_name_like = application_name, application_name = NULL
+            WHERE translate(application_name, ''%_'' || chr(92), '''') <> application_name;
+        UPDATE warden.policy SET datname_like = datname, datname = NULL
+            WHERE translate(datname, ''%_'' || chr(92), '''') <> datname;
+    END IF;
+END';
+
+/* What no CHECK can see: that member_of names a role, and that a pattern does not end in
+   the escape character, which would make LIKE fail for every session and so every call.
+   Only a member_of being written is checked: a row whose role was dropped since must stay
+   open to other changes (disabling the policy, say). */
+CREATE OR REPLACE FUNCTION warden.check_match_columns()
+    RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS '
+DECLARE
+    m record;
+    written name;
+BEGIN
+    IF TG_OP = ''INSERT'' THEN
+        written := NEW.member_of;
+    ELSIF NEW.member_of IS DISTINCT FROM OLD.member_of THEN
+        written := NEW.member_of;
+    END IF;
+    IF written IS NOT NULL
+            AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = written) THEN
+        RAISE EXCEPTION USING ERRCODE = ''42704'',
+            MESSAGE = format(''invalid value for column "member_of": "%s"'', NEW.member_of),
+            DETAIL = format(''Role "%s" does not exist.'', NEW.member_of),
+            HINT = ''Create the role first; a session matches when its role is a member of it.'';
+    END IF;
+    FOR m IN SELECT * FROM (VALUES (''usename_like'', NEW.usename_like),
+                                   (''application_name_like'', NEW.application_name_like),
+                                   (''datname_like'', NEW.datname_like)) AS p (col, pattern)
+             WHERE mod(length(pattern) - length(rtrim(pattern, chr(92))), 2) = 1 LOOP
+        RAISE EXCEPTION USING ERRCODE = ''22025'',
+            MESSAGE = format(''invalid value for column "%s": "%s"'', m.col, m.pattern),
+            DETAIL = ''A LIKE pattern must not end with the escape character (backslash).'';
+    END LOOP;
+    IF TG_TABLE_NAME = ''exemption'' THEN
+        IF num_nonnulls(NEW.usename, NEW.usename_like, NEW.application_name,
+                NEW.application_name_like, NEW.datname, NEW.datname_like, NEW.member_of,
+                NEW.client_addr) = 0 THEN
+            RAISE EXCEPTION USING ERRCODE = ''23514'',
+                MESSAGE = format(''exemption "%s" matches every session'', NEW.name),
+                DETAIL = ''Every match column is NULL.'',
+                HINT = ''Say which sessions it protects (usename, member_of, client_addr, ...);''
+                    || '' to protect every session, say so: application_name_like = ''''%''''.'';
+        END IF;
+    END IF;
+    RETURN NEW;
+END';
+COMMENT ON FUNCTION warden.check_match_columns() IS
+'Trigger of warden.exemption and warden.policy: 42704 for a member_of role that does not
+exist, 22025 for a LIKE pattern ending in the escape character, 23514 for an exemption with
+no match column.';
+REVOKE ALL ON FUNCTION warden.check_match_columns() FROM PUBLIC;
+DROP TRIGGER IF EXISTS check_match_columns ON warden.exemption;
+CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.exemption
+    FOR EACH ROW EXECUTE FUNCTION warden.check_match_columns();
+DROP TRIGGER IF EXISTS check_match_columns ON warden.policy;
+CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.policy
+    FOR EACH ROW EXECUTE FUNCTION warden.check_match_columns();
+
+/* What an install or upgrade should tell: a role named in member_of and dropped since has no
+   members, so its row matches nothing; an exemption that protects every session; and the
+   exemptions any client can claim (on an upgrade, the old default rows among them). */
+DO 'DECLARE
+    r record;
+    names text;
+BEGIN
+    FOR r IN SELECT ''exemption'' AS kind, e.name, e.member_of FROM warden.exemption AS e
+             UNION ALL
+             SELECT ''policy'', p.name, p.member_of FROM warden.policy AS p LOOP
+        IF r.member_of IS NOT NULL
+                AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.member_of) THEN
+            RAISE WARNING USING
+                MESSAGE = format(''%s "%s" matches no session: role "%s" in member_of does not''
+                    || '' exist'', r.kind, r.name, r.member_of);
+        END IF;
+    END LOOP;
+    FOR r IN SELECT e.name FROM warden.exemption AS e
+             WHERE e.application_name_like = ''%'' AND num_nonnulls(e.usename, e.usename_like,
+                 e.application_name, e.datname, e.datname_like, e.member_of, e.client_addr) = 0
+    LOOP
+        RAISE WARNING USING
+            MESSAGE = format(''exemption "%s" protects every session'', r.name);
+    END LOOP;
+    SELECT string_agg(e.name, '', '' ORDER BY e.name) INTO names FROM warden.exemption AS e
+    WHERE num_nonnulls(e.usename, e.usename_like, e.member_of, e.client_addr) = 0;
+    IF names IS NOT NULL THEN
+        RAISE WARNING USING
+            MESSAGE = format(''exemptions that any client can claim: %s'', names),
+            DETAIL = ''They match only what the client chose (application_name, datname).'',
+            HINT = ''Add member_of, usename or client_addr; the defaults take member_of =''
+                || '' warden_exempt_tools, a role to grant to the roles of your tools.'';
+    END IF;
+END';
 
 CREATE TABLE IF NOT EXISTS warden.action_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

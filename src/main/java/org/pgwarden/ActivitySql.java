@@ -36,20 +36,20 @@ final class ActivitySql {
     }
 
     /**
-     * The note of the first exemption (by name) that matches backend {@code a}, or NULL.
-     * Every non-NULL column of the exemption must match.
+     * How the exemption that protects backend {@code a} is shown ({@link SessionMatch#shown}),
+     * or NULL. Of several that match, one that does not rest on what the client chose comes
+     * first, then the first by name: the marker then says that nothing but the client's own
+     * choice protects the session.
      */
     static String exemption(boolean tables) {
         if (!tables) {
             return "NULL::text";
         }
         return """
-            (SELECT e.note FROM warden.exemption AS e
-             WHERE (e.usename IS NULL OR a.usename LIKE e.usename)
-               AND (e.application_name IS NULL OR a.application_name LIKE e.application_name)
-               AND (e.datname IS NULL OR a.datname LIKE e.datname)
-               AND (e.client_addr IS NULL OR a.client_addr <<= e.client_addr)
-             ORDER BY e.name
-             LIMIT 1)""";
+            (SELECT %s FROM warden.exemption AS e
+             WHERE %s
+             ORDER BY %s, e.name
+             LIMIT 1)""".formatted(SessionMatch.shown("e"), SessionMatch.condition("e", true),
+                SessionMatch.clientChosen("e"));
     }
 }

@@ -115,18 +115,17 @@ public final class BackendReport {
         ORDER BY r.query_start NULLS LAST, r.pid""";
 
     /*
-     * Per identity, the first enabled policy (by name) of each kind whose filters match it;
-     * enforce() tries blockers, then idle_in_tx, then long_running, and a backend belongs to
-     * the first whose kind fits its state.
+     * Per identity, the first enabled policy (by name) of each kind whose filters match it,
+     * in SessionMatch's text, which enforce() runs too; enforce() tries blockers, then
+     * idle_in_tx, then long_running, and a backend belongs to the first whose kind fits its
+     * state.
      */
     private static final String POLICIES = """
         LEFT JOIN LATERAL (
                 SELECT %1$s
                 FROM warden.policy AS p
                 WHERE p.enabled
-                  AND (p.usename IS NULL OR a.usename LIKE p.usename)
-                  AND (p.application_name IS NULL OR a.application_name LIKE p.application_name)
-                  AND (p.datname IS NULL OR a.datname LIKE p.datname)
+                  AND %2$s
             ) AS pol ON true""";
 
     private static final String FIRST_OF_KIND = """
@@ -213,7 +212,8 @@ public final class BackendReport {
                 FIRST_OF_KIND.formatted("escalate", Policy.LONG_RUNNING, "long_escalate"));
         return QUERY.formatted(ActivitySql.waits("activity"),
                 ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
-                tables ? POLICIES.formatted(policies) : NO_POLICIES, ADVICE,
+                tables ? POLICIES.formatted(policies, SessionMatch.condition("p", false))
+                        : NO_POLICIES, ADVICE,
                 IntervalRule.fixed("f.blockers_threshold"),
                 IntervalRule.fixed("f.idle_threshold"), IntervalRule.fixed("f.long_threshold"));
     }

@@ -51,12 +51,12 @@ public final class Candidates {
             ORDER BY %s, a.pid
             """.formatted(ActivitySql.waits("pg_catalog.pg_stat_activity"),
                 columns(installation, Selection.micros(since), since),
-                selection.statePredicate(), since, Filter.CONDITION, since);
+                selection.statePredicate(), since, filter.condition(), since);
         Activity.clearSnapshot(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, threshold.sql());
-            setFilter(ps, 2, filter);
-            ps.setBoolean(8, onlyBlocking);
+            int next = filter.bind(ps, 2);
+            ps.setBoolean(next, onlyBlocking);
             return read(ps, selection);
         }
     }
@@ -98,11 +98,11 @@ public final class Candidates {
               AND %s
             ORDER BY cardinality(roots.waiting) DESC, a.pid
             """.formatted(ActivitySql.waits("pg_catalog.pg_stat_activity"),
-                columns(installation, Selection.micros(since), since), Filter.CONDITION);
+                columns(installation, Selection.micros(since), since), filter.condition());
         Activity.clearSnapshot(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, minWait.sql());
-            setFilter(ps, 2, filter);
+            filter.bind(ps, 2);
             return read(ps, null);
         }
     }
@@ -111,15 +111,6 @@ public final class Candidates {
             String since) {
         return COLUMNS.formatted(Selection.micros("a.backend_start"), sinceMicros, since,
                 Privileges.SIGNALLABLE, ActivitySql.exemption(installation.tables()));
-    }
-
-    private static void setFilter(PreparedStatement ps, int first, Filter filter)
-            throws SQLException {
-        String[] patterns = {filter.usename(), filter.applicationName(), filter.datname()};
-        for (int i = 0; i < patterns.length; i++) {
-            ps.setString(first + 2 * i, patterns[i]);
-            ps.setString(first + 2 * i + 1, patterns[i]);
-        }
     }
 
     /** Reads candidates; a null {@code selection} means: by each backend's state. */

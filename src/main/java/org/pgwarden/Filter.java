@@ -1,20 +1,70 @@
 package org.pgwarden;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 /**
- * LIKE patterns a policy puts on the sessions it targets; NULL matches any.
+ * Which sessions a policy targets, in the matching language of {@link SessionMatch}: names
+ * compared exactly, {@code *_like} LIKE patterns, {@code member_of} a role; NULL matches any.
  *
- * @param usename pattern for pg_stat_activity.usename
- * @param applicationName pattern for application_name
- * @param datname pattern for datname
+ * @param usename the session's role, exactly
+ * @param usenameLike a LIKE pattern for its role
+ * @param applicationName its application_name, exactly
+ * @param applicationNameLike a LIKE pattern for its application_name
+ * @param datname its database, exactly
+ * @param datnameLike a LIKE pattern for its database
+ * @param memberOf a role its role must be a member of
  */
-public record Filter(String usename, String applicationName, String datname) {
+public record Filter(String usename, String usenameLike, String applicationName,
+        String applicationNameLike, String datname, String datnameLike, String memberOf) {
 
     /** Matches every session. */
-    public static final Filter NONE = new Filter(null, null, null);
+    public static final Filter NONE = new Filter(null, null, null, null, null, null, null);
 
-    /** The WHERE condition, with three pairs of parameters, for pg_stat_activity as a. */
-    static final String CONDITION = """
-        (?::text IS NULL OR a.usename LIKE ?)
-        AND (?::text IS NULL OR a.application_name LIKE ?)
-        AND (?::text IS NULL OR a.datname LIKE ?)""";
+    /*
+     * The values, bound as parameters, make a one-row relation shaped like a policy row, so
+     * that the condition is SessionMatch's own text, the one the report runs on the table.
+     */
+    private static final String CONDITION = """
+        EXISTS (
+                SELECT FROM (SELECT ?::text AS usename, ?::text AS usename_like,
+                                    ?::text AS application_name,
+                                    ?::text AS application_name_like,
+                                    ?::text AS datname, ?::text AS datname_like,
+                                    ?::name AS member_of) AS f
+                WHERE %s)""";
+
+    /**
+     * The filter of the current row of a result with warden.policy's match columns, read by
+     * name: usename, usename_like, application_name, application_name_like, datname,
+     * datname_like, member_of.
+     */
+    static Filter read(ResultSet rs) throws SQLException {
+        return new Filter(rs.getString("usename"), rs.getString("usename_like"),
+                rs.getString("application_name"), rs.getString("application_name_like"),
+                rs.getString("datname"), rs.getString("datname_like"),
+                rs.getString("member_of"));
+    }
+
+    /**
+     * The WHERE condition for pg_stat_activity as {@code a}; its parameters are set by
+     * {@link #bind}. {@link #NONE} needs none.
+     */
+    String condition() {
+        return equals(NONE) ? "true" : CONDITION.formatted(SessionMatch.condition("f", false));
+    }
+
+    /** Sets the parameters of {@link #condition} from {@code first} on; returns the next. */
+    int bind(PreparedStatement ps, int first) throws SQLException {
+        if (equals(NONE)) {
+            return first;
+        }
+        String[] values = {usename, usenameLike, applicationName, applicationNameLike, datname,
+            datnameLike, memberOf};
+        for (int i = 0; i < values.length; i++) {
+            ps.setString(first + i, values[i]);
+        }
+        return first + values.length;
+    }
 }

@@ -27,7 +27,8 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
     // Blockers first: resolving a root may end the waits the other kinds would act on.
     private static final String ENABLED = """
         SELECT name, kind, threshold::text, escalate, grace::text,
-               usename, application_name, datname
+               usename, usename_like, application_name, application_name_like, datname,
+               datname_like, member_of
         FROM warden.policy
         WHERE enabled
         ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 ELSE 2 END, name
@@ -40,8 +41,7 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 policies.add(new Policy(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), rs.getString(5),
-                        new Filter(rs.getString(6), rs.getString(7), rs.getString(8))));
+                        rs.getBoolean(4), rs.getString(5), Filter.read(rs)));
             }
         }
         return policies;

@@ -75,7 +75,7 @@ abstract class PolicyScenarios extends ScenarioBase {
             assertEquals(Outcome.TERMINATED, row.outcome());
             assertEquals(SqlState.ADMIN_SHUTDOWN.code(), dump.nextStatementSqlState());
         } finally {
-            server.execute("UPDATE warden.exemption SET application_name = 'pg_dump%'"
+            server.execute("UPDATE warden.exemption SET application_name = NULL"
                     + " WHERE name = 'pg_dump'");
         }
     }
@@ -410,17 +410,21 @@ abstract class PolicyScenarios extends ScenarioBase {
         return client().reapIdleInTx(caller, threshold, false);
     }
 
-    /** Adds a policy for this test; every policy named it_% is deleted afterwards. */
+    /**
+     * Adds a policy for this test, for the sessions whose application_name is LIKE
+     * {@code applicationNameLike}; every policy named it_% is deleted afterwards.
+     */
     void policy(String name, String kind, String threshold, boolean escalate,
-            String applicationName) throws SQLException {
+            String applicationNameLike) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement("""
-                INSERT INTO warden.policy (name, kind, threshold, escalate, application_name)
+                INSERT INTO warden.policy (name, kind, threshold, escalate,
+                    application_name_like)
                 VALUES (?, ?, ?::interval, ?, ?)""")) {
             ps.setString(1, name);
             ps.setString(2, kind);
             ps.setString(3, threshold);
             ps.setBoolean(4, escalate);
-            ps.setString(5, applicationName);
+            ps.setString(5, applicationNameLike);
             ps.executeUpdate();
         }
     }

@@ -236,7 +236,7 @@ abstract class SafetyScenarios extends ScenarioBase {
 
     void policy(String name, String kind, String threshold, String grace) throws SQLException {
         try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO warden.policy (name, kind, threshold, grace, application_name)
+                INSERT INTO warden.policy (name, kind, threshold, grace, application_name_like)
                 VALUES (?, ?, ?::interval, ?::interval, ?)""")) {
             ps.setString(1, name);
             ps.setString(2, kind);

@@ -99,6 +99,11 @@ abstract class ScenarioBase {
         return register(Victim.open(standby, name));
     }
 
+    /** A victim of role {@code user} whose application_name is exactly {@code app}. */
+    Victim victimNamed(String user, String app) throws SQLException {
+        return register(Victim.openAs(server, user, PASSWORD, app));
+    }
+
     private Victim register(Victim v) {
         victims.add(v);
         return v;

@@ -1,0 +1,101 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exemption and policy matching scenarios through the Java core over pgjdbc, with
+ * pgwarden's tables from sql/schema.sql; plus the upgrade of tables an older release made,
+ * whose match columns were LIKE patterns.
+ */
+class CoreExemptionIT extends ExemptionScenarios {
+
+    private static final String UPGRADE_DATABASE = "pgwarden_upgrade_it";
+
+    private final CoreClient client = new CoreClient();
+
+    @BeforeAll
+    static void installSchema() throws Exception {
+        TestServer.get().installSchema();
+    }
+
+    @Override
+    protected WardenClient client() {
+        return client;
+    }
+
+    @Test
+    void anUpgradeKeepsWhatEveryOldRowProtectsAndSelects() throws Throwable {
+        server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+        server.execute("CREATE DATABASE " + UPGRADE_DATABASE);
+        // One home per cluster (Home): the upgrade runs in a database of its own, so the
+        // test database lends it the home for the test.
+        String home;
+        try (Statement st = caller.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles"
+                        + " WHERE rolname = 'warden_operator'")) {
+            rs.next();
+            home = rs.getString(1);
+        }
+        server.execute("COMMENT ON ROLE warden_operator IS NULL");
+        try (Connection old = connectTo(UPGRADE_DATABASE); Statement st = old.createStatement()) {
+            st.execute(OldRelease.TABLES);
+            st.execute(OldRelease.ROWS);
+
+            OldRelease.assertUpgradeKeepsMatches(st, () -> st.execute(schemaScript()));
+
+            // Once upgraded, a name is a name: a second run moves nothing.
+            st.execute("INSERT INTO warden.exemption (name, usename, note)"
+                    + " VALUES ('exact', 'etl_2', 'exact')");
+            List<String> before = OldRelease.exemptions(st, SessionMatch.condition("e", true));
+            st.execute(schemaScript());
+            assertEquals(List.of("etl_2"), OldRelease.column(st,
+                    "SELECT usename FROM warden.exemption WHERE name = 'exact'"));
+            assertEquals(before, OldRelease.exemptions(st, SessionMatch.condition("e", true)));
+        } finally {
+            server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+            server.execute("COMMENT ON ROLE warden_operator IS "
+                    + (home == null ? "NULL" : "'" + home.replace("'", "''") + "'"));
+        }
+    }
+
+    @Test
+    void aFreshInstallSeedsToolExemptionsThatAskForTheToolsRole() throws Exception {
+        try (Statement st = caller.createStatement()) {
+            List<String> seeded = OldRelease.column(st, """
+                    SELECT name || ' ' || application_name_like || ' ' || member_of
+                    FROM warden.exemption WHERE name IN ('pg_dump', 'patroni') ORDER BY name""");
+            assertEquals(List.of("patroni Patroni% warden_exempt_tools",
+                    "pg_dump pg\\_dump% warden_exempt_tools"), seeded);
+            assertEquals(List.of("false"), OldRelease.column(st, "SELECT rolcanlogin::text"
+                    + " FROM pg_roles WHERE rolname = 'warden_exempt_tools'"));
+        }
+    }
+
+    private static String schemaScript() throws Exception {
+        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
+        return Files.readString(basedir.resolve("sql/schema.sql"));
+    }
+
+    private Connection connectTo(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + server.host + ":" + server.port + "/" + database, props);
+    }
+}
