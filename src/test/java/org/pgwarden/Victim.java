@@ -67,7 +67,7 @@ final class Victim implements AutoCloseable {
     /** A victim logged in as {@code user} whose application_name is exactly {@code app}. */
     static Victim openAs(TestServer server, String user, String password, String app)
             throws SQLException {
-        return new Victim(server, server.connect(user, password, app), app);
+        return new Victim(server::connect, server.connect(user, password, app), app);
     }
 
     static Victim open(TestServer server, String user, String password, String name)
