@@ -35,6 +35,7 @@ SELECT sqlj.remove_jar('pgwarden', true);
 \endif
 \endif
 DROP FUNCTION IF EXISTS warden.purge_log(interval);
+DROP FUNCTION IF EXISTS warden.server_log(text[]);
 DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption;
 DO $$
 BEGIN
