@@ -16,7 +16,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/.." && pwd)
+root="$here/.."
 # shellcheck source=install/common.sh
 source "$here/common.sh"
 
