@@ -1,5 +1,5 @@
 # shellcheck shell=bash disable=SC2034
-# Sourced by install/cds-archive.sh and install/jvm-image.sh, not run on its own: their
+# Sourced by install/install.sh, cds-archive.sh and jvm-image.sh, not run on its own: their
 # messages, their psql, pgwarden's recommended JVM options, and the check that they run
 # against the right server.
 
@@ -29,4 +29,31 @@ require_pgwarden() {
     [ "$(sql -c "SELECT to_regprocedure('warden.enforce_json(boolean)') IS NOT NULL")" = t ] ||
         die "pgwarden is not installed in database $(sql -c "SELECT current_database()"):" \
             "run install/install.sh first"
+}
+
+# The advisory lock (class "pgwd", as the enforce lock's, and 2) that install.sh holds while
+# it changes a database, so that two runs at once take turns: unserialised, the second
+# CREATE EXTENSION pljava or sqlj.install_jar fails on what the first one has just created.
+readonly INSTALL_LOCK_CLASS=1885828964 INSTALL_LOCK_KEY=2
+
+# install_lock_sql: psql commands that take the install lock for the rest of the session;
+# when another run holds it, they say so, with its pid, and wait for it to finish.
+install_lock_sql() {
+    local key="$INSTALL_LOCK_CLASS, $INSTALL_LOCK_KEY" me
+    me=$(basename "$0")
+    cat <<SQL
+SELECT pg_catalog.pg_try_advisory_lock($key) AS pgwarden_locked \gset
+\if :pgwarden_locked
+\else
+SELECT coalesce(string_agg(pid::text, ', '), 'unknown') AS pgwarden_holder
+FROM pg_catalog.pg_locks
+WHERE locktype = 'advisory' AND granted
+  AND classid = $INSTALL_LOCK_CLASS AND objid = $INSTALL_LOCK_KEY AND objsubid = 2
+  AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+\gset
+\echo $me: another install of pgwarden is running in this database
+\echo $me: waiting for it to finish (pid :pgwarden_holder)
+SELECT pg_catalog.pg_advisory_lock($key) AS pgwarden_locked \gset
+\endif
+SQL
 }

@@ -411,3 +411,35 @@ COMMENT ON FUNCTION warden.purge_log(interval) IS
 Only the owner (the installing superuser) may run it: operators add to the audit trail,
 they do not trim it. 22023 for a NULL or negative older_than.';
 REVOKE ALL ON FUNCTION warden.purge_log(interval) FROM PUBLIC;
+
+/* The server log lines of pgwarden's signals. A RAISE LOG in the caller's own PL/pgSQL adds
+   a CONTEXT line with pgwarden's internal statement, and a STATEMENT line, after every
+   line; only a superuser may turn them off (log_error_verbosity, log_min_error_statement).
+   This function, SECURITY DEFINER and owned by the installing superuser, sets both for its
+   own duration, so that each line stands alone; it writes only lines that start with
+   pgwarden: (the core quotes every value in them). The core calls it only when a superuser
+   owns it, and raises the lines itself, with CONTEXT, where it is missing. */
+DO 'BEGIN
+    IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        RAISE NOTICE ''warden.server_log not created (it needs a superuser)'';
+        RETURN;
+    END IF;
+    CREATE OR REPLACE FUNCTION warden.server_log(lines text[])
+        RETURNS void LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+        SET search_path = pg_catalog, pg_temp
+        SET log_error_verbosity = terse
+        SET log_min_error_statement = panic
+        AS ''
+    DECLARE
+        line text;
+    BEGIN
+        FOREACH line IN ARRAY lines LOOP
+            RAISE LOG ''''pgwarden: %'''', line;
+        END LOOP;
+    END'';
+    COMMENT ON FUNCTION warden.server_log(text[]) IS
+        ''Writes each line to the server log at LOG level, prefixed pgwarden: and with no
+CONTEXT or STATEMENT line after it. Called by pgwarden for every signal it sends.'';
+    REVOKE ALL ON FUNCTION warden.server_log(text[]) FROM PUBLIC;
+    GRANT EXECUTE ON FUNCTION warden.server_log(text[]) TO warden_operator;
+END';

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * Lines for the server log, notices and errors for the caller, all raised by the server.
@@ -28,16 +29,34 @@ final class ServerMessages {
                pg_catalog.set_config('pgwarden.sqlstate', ?, ?),
                pg_catalog.set_config('pgwarden.detail', ?, ?)
         """;
-    // One line per element: the quoting of values in a line escapes newlines.
+    private static final String CURRENT_USER = "SELECT CURRENT_USER::text";
+    /*
+     * One line per element. RAISE in a DO block makes PostgreSQL add a CONTEXT line (the
+     * PL/pgSQL block, and inside PL/Java the whole DO statement) and a STATEMENT line after
+     * each LOG line, and only a superuser may turn them off (log_error_verbosity and
+     * log_min_error_statement are superuser settings; errhidecontext() is C only). So the
+     * lines go through warden.server_log (sql/schema.sql): SECURITY DEFINER, owned by the
+     * installing superuser, it sets both for its own duration. Only such a function is
+     * trusted, never one a non-superuser could have put in a schema called warden; where
+     * it is missing or the caller may not execute it, the DO block raises the lines itself.
+     */
     private static final String LOG = """
         DO $$
         DECLARE
+            lines text[] := string_to_array(current_setting('pgwarden.message'), E'\\n');
             line text;
         BEGIN
-            FOREACH line IN ARRAY
-                    string_to_array(current_setting('pgwarden.message'), E'\\n') LOOP
-                RAISE LOG 'pgwarden: % caller=%', line, current_user;
-            END LOOP;
+            IF EXISTS (SELECT FROM pg_catalog.pg_proc AS p
+                       JOIN pg_catalog.pg_roles AS r ON r.oid = p.proowner
+                       WHERE p.oid = pg_catalog.to_regprocedure('warden.server_log(text[])')
+                         AND p.prosecdef AND r.rolsuper
+                         AND pg_catalog.has_function_privilege(p.oid, 'EXECUTE')) THEN
+                PERFORM warden.server_log(lines);
+            ELSE
+                FOREACH line IN ARRAY lines LOOP
+                    RAISE LOG 'pgwarden: %', line;
+                END LOOP;
+            END IF;
         END
         $$""";
     private static final String NOTICE = """
@@ -59,11 +78,24 @@ final class ServerMessages {
     private ServerMessages() {
     }
 
-    /** Writes each line, prefixed "pgwarden: " and followed by the caller, at LOG level. */
+    /**
+     * Writes each line, prefixed "pgwarden: " and followed by " caller=" and the current
+     * user, at LOG level. Every value in a line must have been put there through
+     * {@link #quote} or {@link #name}.
+     */
     static void log(Connection conn, List<String> lines) throws SQLException {
-        if (!lines.isEmpty()) {
-            run(conn, String.join("\n", lines), "00000", "", LOG);
+        if (lines.isEmpty()) {
+            return;
         }
+        String caller = " caller=" + name(currentUser(conn));
+        StringJoiner text = new StringJoiner("\n");
+        for (String line : lines) {
+            // A safety net, never a reason to lose the record of a signal already sent: a
+            // line with a raw control character in it (a value not quoted) is escaped whole.
+            text.add((line.codePoints().anyMatch(Escape::escaped) ? Escape.controls(line)
+                    : line) + caller);
+        }
+        run(conn, text.toString(), "00000", "", LOG);
     }
 
     /** Sends {@code message} to the caller as a NOTICE. */
@@ -98,12 +130,36 @@ final class ServerMessages {
         }
     }
 
-    /** A value for a log line: double-quoted, with backslash escapes, or NULL. */
+    private static String currentUser(Connection conn) throws SQLException {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery(CURRENT_USER)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * A value for a log line: double-quoted, with {@link Escape}'s escapes and {@code \"}
+     * for a double quote, or NULL. A reader finds where it ends, and no value can hold a
+     * line break or a terminal escape.
+     */
     static String quote(String value) {
         if (value == null) {
             return "NULL";
         }
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
-                + '"';
+        return '"' + Escape.controls(value).replace("\"", "\\\"") + '"';
+    }
+
+    /**
+     * A role name for a log line: bare when it is only ASCII letters, digits and
+     * underscores, as most are ({@code caller=postgres}), else as {@link #quote} writes it;
+     * so a name cannot hold a space and pose as the next field.
+     */
+    static String name(String role) {
+        if (role != null && !role.isEmpty() && role.chars().allMatch(c -> c < 0x80
+                && (Character.isLetterOrDigit(c) || c == '_'))) {
+            return role;
+        }
+        return quote(role);
     }
 }

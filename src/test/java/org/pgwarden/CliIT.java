@@ -1,6 +1,7 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -366,5 +367,77 @@ class CliIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    @Test
+    void csvAndTableShowAClientsTextAsTextOnAlignedLines() throws Exception {
+        // PostgreSQL keeps only printable ASCII in application_name (a CR or a Chinese
+        // character becomes ? up to 15, \x0d and the like from 16): the formula survives
+        // there; a role name and the query text keep everything.
+        String role = "+役割\rwarden_it_cli";
+        String quotedRole = '"' + role + '"';
+        server.execute("DROP ROLE IF EXISTS " + quotedRole);
+        server.execute("CREATE ROLE " + quotedRole + " LOGIN PASSWORD '" + PASSWORD + "'");
+        try {
+            Victim formula = Victim.openAs(server, "=HYPERLINK(\"http://x\")\r漢字");
+            victims.add(formula);
+            formula.idleInTransaction("SELECT '漢字テスト\r\n=1+1' AS \"ｶﾀｶﾅ\"");
+            Victim named = victim(role, "cli-hostile-role").idleInTransaction("SELECT '한국어'");
+            formula.awaitAge("100 milliseconds");
+            named.awaitAge("100 milliseconds");
+
+            Cli.Result table = Cli.run(env(), "report");
+            Cli.Result csv = Cli.run(env(), "reap", "--threshold", "50 milliseconds",
+                    "--format", "csv");
+
+            assertEquals(0, table.exitCode(), table.toString());
+            assertFalse(table.out().contains("\r"), table.toString());
+            List<String> lines = table.out().lines().toList();
+            List<Integer> columns = separators(lines.get(0), '|');
+            assertEquals(columns, separators(lines.get(1), '+'), lines.get(1));
+            for (Victim v : List.of(formula, named)) {
+                String line = lines.stream().filter(l -> l.startsWith(" " + v.pid + " "))
+                        .findFirst().orElseThrow(() -> new AssertionError(table));
+                assertEquals(columns, separators(line, '|'), table.toString());
+            }
+            assertEquals("+役割\\rwarden_it_cli", tableRow(lines, named).get(2));
+            assertTrue(tableRow(lines, formula).get(9).contains("漢字テスト\\r\\n=1+1"),
+                    table.toString());
+
+            assertEquals(0, csv.exitCode(), csv.toString());
+            assertFalse(csv.out().contains("\r"), csv.toString());
+            Map<Integer, List<String>> rows = csvRows(csv.out());
+            assertTrue(rows.get(formula.pid).get(2).startsWith("'=HYPERLINK(\"http://x\")"),
+                    csv.toString());
+            assertTrue(rows.get(formula.pid).get(10).contains("漢字テスト\\r\\n=1+1"),
+                    csv.toString());
+            assertEquals("'+役割\\rwarden_it_cli", rows.get(named.pid).get(1), csv.toString());
+        } finally {
+            victims.forEach(Victim::close);
+            server.terminateVictims();
+            server.execute("DROP ROLE IF EXISTS " + quotedRole);
+        }
+    }
+
+    /**
+     * The terminal columns at which a table line has its column separators (| in a row, +
+     * in the rule), counting a Chinese, Japanese or Korean character as two; written apart
+     * from the runner's own width function, for the characters this test uses.
+     */
+    private static List<Integer> separators(String line, char separator) {
+        List<Integer> at = new ArrayList<>();
+        int column = 0;
+        for (int cp : line.codePoints().toArray()) {
+            if (cp == separator) {
+                at.add(column);
+            }
+            Character.UnicodeScript script = Character.UnicodeScript.of(cp);
+            boolean halfwidth = cp >= 0xFF61 && cp <= 0xFF9F;
+            column += !halfwidth && (script == Character.UnicodeScript.HAN
+                    || script == Character.UnicodeScript.HIRAGANA
+                    || script == Character.UnicodeScript.KATAKANA
+                    || script == Character.UnicodeScript.HANGUL) ? 2 : 1;
+        }
+        return at;
     }
 }

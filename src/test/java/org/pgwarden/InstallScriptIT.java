@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
@@ -12,7 +14,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -201,6 +208,161 @@ class InstallScriptIT {
                     """)) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    @Test
+    void twoInstallsAtOnceTakeTurnsAndLeaveAWorkingInstall() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT concurrent case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        // A database of its own, without pljava: both runs would create the extension.
+        String database = "pgwarden_it_install_race";
+        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.execute("CREATE DATABASE " + database);
+        try {
+            Map<String, String> env = Map.of("PGDATABASE", database);
+            CompletableFuture<Scripts.Result> first = CompletableFuture.supplyAsync(
+                    () -> installQuietly(env));
+            CompletableFuture<Scripts.Result> second = CompletableFuture.supplyAsync(
+                    () -> installQuietly(env));
+
+            for (Scripts.Result result : List.of(first.get(), second.get())) {
+                assertEquals(0, result.exitCode(), result.output());
+                assertTrue(result.output().contains("pgwarden installed in database "
+                        + database), result.output());
+                assertFalse(result.output().contains("libjvm"), result.output());
+            }
+            try (Connection c = connectTo(database); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT warden.reap_idle_in_tx_json("
+                            + "'100 years', true, false), (SELECT count(*)"
+                            + " FROM sqlj.jar_repository WHERE jarname = 'pgwarden')")) {
+                rs.next();
+                assertEquals("[]", rs.getString(1));
+                assertEquals(1, rs.getInt(2));
+            }
+        } finally {
+            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    @Test
+    void anInstallWhileAnotherRunsSaysSoAndWaitsForIt() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT waiting case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        Scripts.install(server);
+        Path output = Files.createTempFile("pgwarden-install", ".out");
+        try (Connection other = server.connect(); Statement st = other.createStatement()) {
+            // What an install in progress holds (install/common.sh).
+            st.executeQuery("SELECT pg_advisory_lock(1885828964, 2)").close();
+            int holder = pidOf(other);
+            Process install = start(Map.of(), output);
+            try {
+                Poll.until("install.sh to say that it waits", Duration.ofSeconds(60),
+                        () -> Files.readString(output).contains("waiting for it to finish"));
+                assertTrue(install.isAlive(), Files.readString(output));
+                assertTrue(Files.readString(output).contains("install.sh: another install of"
+                        + " pgwarden is running in this database\ninstall.sh: waiting for it to"
+                        + " finish (pid " + holder + ")"), Files.readString(output));
+
+                st.executeQuery("SELECT pg_advisory_unlock(1885828964, 2)").close();
+
+                assertTrue(install.waitFor(120, TimeUnit.SECONDS), Files.readString(output));
+                assertEquals(0, install.exitValue(), Files.readString(output));
+                assertTrue(Files.readString(output).contains("pgwarden installed in database "
+                        + TestServer.DATABASE), Files.readString(output));
+            } finally {
+                install.destroyForcibly();
+            }
+        } finally {
+            Files.delete(output);
+        }
+    }
+
+    @Test
+    void aMissingJarIsNamedByThePathLookedAt() throws Exception {
+        Scripts.Result result = installQuietly(Map.of("PGWARDEN_JAR",
+                "/nonexistent/pgwarden-it/pgwarden.jar"));
+
+        assertNotEquals(0, result.exitCode(), result.output());
+        assertEquals("install.sh: pgwarden.jar not found at /nonexistent/pgwarden-it/"
+                + "pgwarden.jar (PGWARDEN_JAR)\n", result.output());
+    }
+
+    @Test
+    void aJvmThatCannotStartIsNamedAsTheCause() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT libjvm case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        String database = "pgwarden_it_install_nojvm";
+        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.execute("CREATE DATABASE " + database);
+        try {
+            Scripts.Result result = installQuietly(Map.of("PGDATABASE", database,
+                    "PGOPTIONS", "-c pljava.libjvm_location=/nonexistent/libjvm.so"));
+
+            assertNotEquals(0, result.exitCode(), result.output());
+            assertTrue(result.output().contains("install.sh: PL/Java could not start a JVM:"
+                    + " set pljava.libjvm_location"), result.output());
+        } finally {
+            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    /** install/install.sh with the test server's libpq variables and {@code env} over them. */
+    private Scripts.Result installQuietly(Map<String, String> env) {
+        try {
+            Path output = Files.createTempFile("pgwarden-install", ".out");
+            try {
+                Process p = start(env, output);
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("install.sh did not finish in 120 s:\n"
+                            + Files.readString(output));
+                }
+                return new Scripts.Result(p.exitValue(), Files.readString(output));
+            } finally {
+                Files.delete(output);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Process start(Map<String, String> env, Path output) throws IOException {
+        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
+        ProcessBuilder pb = new ProcessBuilder("bash",
+                basedir.resolve("install/install.sh").toString())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().putAll(server.libpqEnvironment());
+        pb.environment().put("PGWARDEN_JAR", System.getProperty("pgwarden.jar",
+                basedir.resolve("target/pgwarden.jar").toString()));
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private Connection connectTo(String database) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        return DriverManager.getConnection("jdbc:postgresql://" + server.host + ":"
+                + server.port + "/" + database, props);
+    }
+
+    private static int pidOf(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 }

@@ -47,6 +47,9 @@ abstract class ScenarioBase {
 
     static final String PASSWORD = "warden-it";
 
+    /** A value in a pgwarden log line as ServerMessages.quote writes it. */
+    static final String QUOTED = "\"(?:[^\"\\\\]|\\\\.)*\"";
+
     protected final TestServer server = TestServer.get();
     protected Connection caller;
     private final List<Victim> victims = new ArrayList<>();
@@ -154,9 +157,10 @@ abstract class ScenarioBase {
         Assumptions.assumeTrue(first != null,
                 "the server keeps no log file that SQL can read: log lines not checked");
         Pattern line = Pattern.compile("LOG:  pgwarden: (\\w+) pid=" + v.pid
-                + " user=\"[^\"]+\" application=\"" + Pattern.quote(v.applicationName)
-                + "\" database=\"" + TestServer.DATABASE + "\" function=\\w+ reason=\".+\""
-                + " caller=\\S+");
+                + " user=" + QUOTED + " application="
+                + Pattern.quote(ServerMessages.quote(v.applicationName))
+                + " database=\"" + TestServer.DATABASE + "\" function=\\w+ reason=" + QUOTED
+                + " caller=(?:\\w+|" + QUOTED + ")$", Pattern.MULTILINE);
         List<String> actions = new ArrayList<>();
         Poll.until(expected + " log lines for pid " + v.pid, Duration.ofSeconds(10), () -> {
             actions.clear();

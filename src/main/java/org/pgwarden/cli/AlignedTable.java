@@ -4,8 +4,14 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.pgwarden.Escape;
 
-/** Prints rows as psql's aligned format does: a header, a rule, padded cells, a count. */
+/**
+ * Prints rows as psql's aligned format does: a header, a rule, padded cells, a count. Each
+ * row stays on one line and in line with the others: control characters in a value show as
+ * the log's escapes ({@link Escape}), and cells are padded by their display width
+ * ({@link DisplayWidth}), a wide East Asian character taking two columns.
+ */
 final class AlignedTable {
 
     private AlignedTable() {
@@ -23,9 +29,9 @@ final class AlignedTable {
         }
         int[] widths = new int[columns.size()];
         for (int i = 0; i < widths.length; i++) {
-            widths[i] = columns.get(i).length();
+            widths[i] = DisplayWidth.of(columns.get(i));
             for (List<String> line : cells) {
-                widths[i] = Math.max(widths[i], line.get(i).length());
+                widths[i] = Math.max(widths[i], DisplayWidth.of(line.get(i)));
             }
         }
         out.println(line(columns, widths));
@@ -46,21 +52,13 @@ final class AlignedTable {
         for (int i = 0; i < widths.length; i++) {
             String value = values.get(i);
             line.append(i == 0 ? " " : "| ").append(value)
-                    .append(" ".repeat(widths[i] - value.length() + 1));
+                    .append(" ".repeat(widths[i] - DisplayWidth.of(value) + 1));
         }
         return line.toString().stripTrailing();
     }
 
     /** A value on one line: a query preview may hold line breaks and tabs. */
     static String cell(String value) {
-        if (value == null) {
-            return "";
-        }
-        StringBuilder cell = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            cell.append(Character.isISOControl(c) ? ' ' : c);
-        }
-        return cell.toString();
+        return value == null ? "" : Escape.controls(value);
     }
 }

@@ -28,11 +28,11 @@ class FormatTest {
                 " pid   | usename  | application_name | datname | state  | age             "
                         + "| action    | outcome    | query_preview",
                 "-------+----------+------------------+---------+--------+-----------------"
-                        + "+-----------+------------+-----------------------------",
+                        + "+-----------+------------+------------------------------",
                 " 11446 | postgres | report           | app     | active | 00:00:02.854793 "
                         + "| cancel    | cancelled  | select pg_sleep(120)",
                 " 11447 | postgres | stubborn         | app     | active | 00:00:02.853492 "
-                        + "| terminate | terminated | DO $$ BEGIN \"loop\", forever",
+                        + "| terminate | terminated | DO $$\\nBEGIN \"loop\", forever",
                 "(2 rows)", ""),
                 print(Format.TABLE, Result.ofActions(ROWS)));
     }
@@ -45,8 +45,8 @@ class FormatTest {
                 11446,postgres,report,app,,2025-01-01 10:00:00+00,active,00:00:02.854793,\
                 cancel,cancelled,select pg_sleep(120),,,runaway reports
                 11447,postgres,stubborn,app,127.0.0.1,2025-01-01 10:00:00+00,active,\
-                00:00:02.853492,terminate,terminated,"DO $$
-                BEGIN ""loop"", forever",2,"{5,6}",
+                00:00:02.853492,terminate,terminated,"DO $$\\nBEGIN ""loop"", forever",2,\
+                "{5,6}",
                 """, print(Format.CSV, Result.ofActions(ROWS)));
     }
 
