@@ -78,7 +78,7 @@ SELECT sqlj.install_jar(decode(:'jar', 'base64'), 'pgwarden', true) AS done \gse
 \endif
 COMMIT;
 -- A first call of pgwarden's Java code: it starts a JVM and proves the classes resolve.
-SELECT warden.reap_idle_in_tx_json('100 years', true, false) AS done \gset
+SELECT warden.reap_idle_in_tx_json('3650 days', true, false) AS done \gset
 SQL
 then
     cat "$errors" >&2

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -42,14 +41,7 @@ class CoreExemptionIT extends ExemptionScenarios {
         server.execute("CREATE DATABASE " + UPGRADE_DATABASE);
         // One home per cluster (Home): the upgrade runs in a database of its own, so the
         // test database lends it the home for the test.
-        String home;
-        try (Statement st = caller.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles"
-                        + " WHERE rolname = 'warden_operator'")) {
-            rs.next();
-            home = rs.getString(1);
-        }
-        server.execute("COMMENT ON ROLE warden_operator IS NULL");
+        String home = server.releaseHome();
         try (Connection old = connectTo(UPGRADE_DATABASE); Statement st = old.createStatement()) {
             st.execute(OldRelease.TABLES);
             st.execute(OldRelease.ROWS);
@@ -66,8 +58,7 @@ class CoreExemptionIT extends ExemptionScenarios {
             assertEquals(before, OldRelease.exemptions(st, SessionMatch.condition("e", true)));
         } finally {
             server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
-            server.execute("COMMENT ON ROLE warden_operator IS "
-                    + (home == null ? "NULL" : "'" + home.replace("'", "''") + "'"));
+            server.restoreHome(home);
         }
     }
 

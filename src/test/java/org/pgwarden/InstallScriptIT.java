@@ -222,6 +222,7 @@ class InstallScriptIT {
         String database = "pgwarden_it_install_race";
         server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         server.execute("CREATE DATABASE " + database);
+        String home = server.releaseHome();
         try {
             Map<String, String> env = Map.of("PGDATABASE", database);
             CompletableFuture<Scripts.Result> first = CompletableFuture.supplyAsync(
@@ -237,7 +238,7 @@ class InstallScriptIT {
             }
             try (Connection c = connectTo(database); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT warden.reap_idle_in_tx_json("
-                            + "'100 years', true, false), (SELECT count(*)"
+                            + "'3650 days', true, false), (SELECT count(*)"
                             + " FROM sqlj.jar_repository WHERE jarname = 'pgwarden')")) {
                 rs.next();
                 assertEquals("[]", rs.getString(1));
@@ -245,6 +246,7 @@ class InstallScriptIT {
             }
         } finally {
             server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            server.restoreHome(home);
         }
     }
 

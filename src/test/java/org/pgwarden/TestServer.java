@@ -178,6 +178,37 @@ final class TestServer {
         }
     }
 
+    /**
+     * Frees pgwarden's one home database of the cluster (org.pgwarden.Home) for a test that
+     * installs into a database of its own, and returns the mark to give to
+     * {@link #restoreHome} afterwards.
+     */
+    String releaseHome() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT shobj_description(oid, 'pg_authid')"
+                    + " FROM pg_roles WHERE rolname = 'warden_operator'")) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String mark = rs.getString(1);
+                st.execute("COMMENT ON ROLE warden_operator IS NULL");
+                return mark;
+            }
+        }
+    }
+
+    /** Gives the home back to where {@link #releaseHome} found it. */
+    void restoreHome(String mark) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT format('COMMENT ON ROLE warden_operator IS %L', ?::text)")) {
+            ps.setString(1, mark);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                execute(rs.getString(1));
+            }
+        }
+    }
+
     boolean queryBoolean(String sql) throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
