@@ -58,9 +58,13 @@ public final class Enforcer {
             Policy policy, Set<Integer> handled, boolean dryRun) throws SQLException {
         Interval threshold = Arguments.threshold(conn, "threshold", policy.threshold());
         Interval grace = Arguments.grace(conn, "grace", policy.grace());
+        if (policy.kind().equals(Policy.BLOCKERS)) {
+            // Roots another policy handled stay, and may keep this one's roots futile.
+            return BlockerTerminator.resolve(conn, installation,
+                    run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), threshold, grace,
+                    policy.filter(), handled, dryRun);
+        }
         List<Candidate> targets = switch (policy.kind()) {
-            case Policy.BLOCKERS -> Candidates.lockRoots(conn, installation, threshold,
-                    policy.filter());
             case Policy.IDLE_IN_TX -> Candidates.select(conn, installation,
                     Selection.IDLE_IN_TRANSACTION, threshold, policy.filter(), false);
             default -> Candidates.select(conn, installation, Selection.LONG_RUNNING,
@@ -68,9 +72,6 @@ public final class Enforcer {
         };
         targets.removeIf(c -> handled.contains(c.pid()));
         return switch (policy.kind()) {
-            case Policy.BLOCKERS -> BlockerTerminator.act(conn, installation,
-                    run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), targets,
-                    threshold, grace, dryRun);
             case Policy.IDLE_IN_TX -> IdleTransactionReaper.act(conn, installation,
                     run.forPolicy(IdleTransactionReaper.FUNCTION, policy.name()), targets,
                     threshold, dryRun);
