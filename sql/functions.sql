@@ -241,11 +241,15 @@ COMMENT ON FUNCTION warden.terminate_blockers(interval, interval, boolean) IS
 'Resolves lock pile-ups at their root: finds the backends at the head of lock-wait chains
 (pg_blocking_pids) behind which some session has waited longer than min_wait, and acts on
 those roots only: an idle or idle-in-transaction root is terminated, an active root is
-cancelled and, if it ignores the cancel for grace, terminated. Waiters are never signalled.
-Rows add blocked_count and waiting_pids. Runs with your rights; needs warden_operator.
-22023 for a min_wait or grace that warden.interval_problem refuses; 25006 in a read-only
-transaction on a primary; 22023 naming statement_timeout when the waits may not fit in it.
-Nothing is signalled before these checks.';
+cancelled and, if it still blocks after grace, terminated. Waiters are never signalled. A
+root that cannot or need not be signalled gets a row saying why (skipped: ...): a prepared
+transaction (pid 0, state prepared; ROLLBACK PREPARED or COMMIT PREPARED ends it), a
+non-client backend such as autovacuum, your own session, an exempt one, one you may not
+signal, and one whose waiters would all stay blocked by such a root. Rows add blocked_count
+and waiting_pids. Runs with your rights; needs warden_operator. 22023 for a min_wait or
+grace that warden.interval_problem refuses; 25006 in a read-only transaction on a primary;
+22023 naming statement_timeout when the waits may not fit in it. Nothing is signalled before
+these checks.';
 
 COMMENT ON FUNCTION warden.enforce(boolean) IS
 'Applies every enabled row of warden.policy in one call (blockers first, then idle_in_tx,

@@ -20,16 +20,30 @@ final class Activity {
 
     private static final String CLEAR_SNAPSHOT = "SELECT pg_catalog.pg_stat_clear_snapshot()";
     private static final String SLEEP = "SELECT pg_catalog.pg_sleep(?)";
+    // Whether it blocks: pg_blocking_pids once per lock waiter and look (a subquery in the
+    // select list would run again for every backend), none when nobody waits.
     private static final String LOOK = """
-        SELECT a.pid, %s, %s, %s, a.state
+        WITH blockers AS MATERIALIZED (
+            SELECT DISTINCT pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid)) AS pid
+            FROM pg_catalog.pg_stat_activity AS w
+            WHERE w.wait_event_type = 'Lock'
+        )
+        SELECT a.pid, %s, %s, %s, a.state, %s, b.pid IS NOT NULL
         FROM pg_catalog.pg_stat_activity AS a
+        LEFT JOIN blockers AS b ON b.pid = a.pid
         WHERE a.backend_type = 'client backend'
         """.formatted(Selection.micros("a.backend_start"), Selection.micros("a.query_start"),
-            Selection.micros("a.state_change"));
+            Selection.micros("a.state_change"),
+            Selection.micros(Selection.LOCK_ROOT.since()));
 
-    /** A client backend as one look saw it. */
+    /**
+     * A client backend as one look saw it.
+     *
+     * @param transactionMicros what {@link Selection#LOCK_ROOT} measures: its transaction
+     * @param blocking whether some backend waits for a lock it holds
+     */
     record Seen(long backendStartMicros, long queryStartMicros, long stateChangeMicros,
-            String state) {
+            String state, long transactionMicros, boolean blocking) {
     }
 
     private Activity() {
@@ -91,7 +105,8 @@ final class Activity {
         try (ResultSet rs = look.executeQuery(LOOK)) {
             while (rs.next()) {
                 seen.put(rs.getInt(1),
-                        new Seen(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5)));
+                        new Seen(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                                rs.getLong(6), rs.getBoolean(7)));
             }
         }
         return seen;

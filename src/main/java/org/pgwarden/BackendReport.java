@@ -40,6 +40,18 @@ public final class BackendReport {
             FROM pg_catalog.pg_stat_activity AS a
         ),
         %1$s,
+        %9$s,
+        prepared_waits AS (
+            SELECT p.waiter,
+                   pg_catalog.string_agg('; waits for prepared transaction ' || p.gid_literal
+                       || ' (owner ' || p.owner || ', database ' || p.database
+                       || ', prepared ' || pg_catalog.date_trunc('second', m.now - p.prepared)
+                       || ' ago): ROLLBACK PREPARED ' || p.gid_literal
+                       || ' or COMMIT PREPARED releases it', '' ORDER BY p.prepared, p.gid)
+                       AS text
+            FROM prepared_blockers AS p CROSS JOIN moment AS m
+            GROUP BY p.waiter
+        ),
         blocking AS (
             SELECT b.pid, count(DISTINCT w.pid)::integer AS waiters
             FROM waits AS w, pg_catalog.unnest(w.blockers) AS b(pid)
@@ -62,7 +74,7 @@ public final class BackendReport {
         ),
         facts AS (
             SELECT a.*, j.exemption, j.superuser, j.signallable,
-                   coalesce(w.blockers, '{}') AS blocked_by,
+                   coalesce(w.blockers, '{}') AS blocked_by, pw.text AS waits_for_prepared,
                    coalesce(b.waiters, 0) AS blocking,
                    m.now - a.backend_start AS backend_age, m.now - a.xact_start AS xact_age,
                    m.now - a.query_start AS query_age, m.now - a.state_change AS state_age,
@@ -86,6 +98,7 @@ public final class BackendReport {
                 ON j.pid = a.pid
             CROSS JOIN moment AS m
             LEFT JOIN waits AS w ON w.pid = a.pid
+            LEFT JOIN prepared_waits AS pw ON pw.waiter = a.pid
             LEFT JOIN blocking AS b ON b.pid = a.pid
         ),
         reported AS (
@@ -144,7 +157,8 @@ public final class BackendReport {
      * The advice column: what enforce() would do under the enabled policies, or else what
      * cancel_long_running and reap_idle_in_tx would do, and why. An expression over the
      * columns of {@code r}: state, exemption, signallable, superuser, blocked_by, blocking,
-     * query_age, state_age and the matching policy's name, kind, threshold, escalate, due.
+     * query_age, state_age, the matching policy's name, kind, threshold, escalate, due, and
+     * waits_for_prepared (what to do about the prepared transactions it waits for).
      */
     static final String ADVICE = """
         CASE
@@ -215,15 +229,25 @@ public final class BackendReport {
                 tables ? POLICIES.formatted(policies, SessionMatch.condition("p", false))
                         : NO_POLICIES, ADVICE,
                 IntervalRule.fixed("f.blockers_threshold"),
-                IntervalRule.fixed("f.idle_threshold"), IntervalRule.fixed("f.long_threshold"));
+                IntervalRule.fixed("f.idle_threshold"), IntervalRule.fixed("f.long_threshold"),
+                PreparedBlockers.cte());
     }
 
+    /*
+     * pg_blocking_pids names a prepared transaction pid 0: the advice names it instead, and
+     * what ends it. One that ended as the report looked shows without a name.
+     */
     private static String waitsFor() {
         return """
-            CASE WHEN r.blocked_by = '{}' THEN ''
+            CASE WHEN pg_catalog.array_remove(r.blocked_by, 0) = '{}' THEN ''
                 ELSE '; waits for a lock held by pid '
-                    || pg_catalog.array_to_string(r.blocked_by, ', ')
-            END""";
+                    || pg_catalog.array_to_string(pg_catalog.array_remove(r.blocked_by, 0),
+                                                  ', ')
+            END
+            || CASE WHEN 0 <> ALL (r.blocked_by) THEN ''
+                   ELSE coalesce(r.waits_for_prepared, '; waits for a lock held by a'
+                       || ' prepared transaction (see pg_prepared_xacts)')
+               END""";
     }
 
     private static String blocks() {

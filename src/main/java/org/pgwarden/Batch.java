@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -82,8 +83,18 @@ final class Batch {
      */
     void settleCancels(List<Candidate> cancelled, Interval grace, boolean escalate)
             throws SQLException {
-        List<Candidate> stopped = Activity.await(conn, cancelled, Batch::queryStopped,
-                grace.duration());
+        settleCancels(cancelled, grace, escalate, Batch::queryStopped,
+                c -> "query still running " + grace.text() + " after cancel");
+    }
+
+    /**
+     * The same, where {@code done} says when a cancel has had its effect and
+     * {@code stillWhy} why one that had not is terminated.
+     */
+    void settleCancels(List<Candidate> cancelled, Interval grace, boolean escalate,
+            BiPredicate<Candidate, Activity.Seen> done, Function<Candidate, String> stillWhy)
+            throws SQLException {
+        List<Candidate> stopped = Activity.await(conn, cancelled, done, grace.duration());
         List<Candidate> ignoring = new ArrayList<>(cancelled);
         ignoring.removeAll(stopped);
         for (Candidate c : stopped) {
@@ -95,8 +106,7 @@ final class Batch {
             }
             return;
         }
-        List<Candidate> terminated = signaller.send(Action.TERMINATE, ignoring,
-                c -> "query still running " + grace.text() + " after cancel");
+        List<Candidate> terminated = signaller.send(Action.TERMINATE, ignoring, stillWhy);
         for (Candidate c : ignoring) {
             if (terminated.contains(c)) {
                 audit.add(ActionRow.of(c, Action.CANCEL, Outcome.STILL_RUNNING, run.policy()));

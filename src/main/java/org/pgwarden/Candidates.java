@@ -62,49 +62,95 @@ public final class Candidates {
     }
 
     /**
-     * The roots of lock-wait chains: client backends that hold a lock some backend waits
-     * for, directly or through other waiters, while waiting for none themselves, and behind
-     * which some backend has waited longer than {@code minWait}. Each comes with every pid
-     * waiting behind it; the most blocking first. A cycle has no root: the deadlock detector
-     * resolves it.
+     * Every root of lock waits: a backend or prepared transaction that holds a lock some
+     * backend waits for, directly or through other waiters, while waiting for none itself,
+     * with every pid waiting behind it; the most blocking first. A prepared transaction comes
+     * as pid 0 in state 'prepared'. Each says whether some backend behind it has waited
+     * longer than {@code minWait} and whether it matches {@code filter}: what decides to act
+     * on one depends on the others (see {@link RootPlan}). Non-client backends (autovacuum,
+     * walsenders) and the caller's own session come too, to be reported. A cycle has no
+     * root: the deadlock detector resolves it. A root that exited before it was read is not
+     * one any more.
      */
-    public static List<Candidate> lockRoots(Connection conn, Installation installation,
+    static List<LockRoot> lockRoots(Connection conn, Installation installation,
             Interval minWait, Filter filter) throws SQLException {
-        String since = "CASE WHEN a.state = 'active' THEN a.query_start ELSE a.state_change END";
+        String age = "CASE WHEN a.state = 'active' THEN a.query_start ELSE a.state_change END";
+        // The graph's nodes: a backend by its pid; a prepared transaction by minus its xid,
+        // or 0 when it could not be told which one.
         String sql = """
             WITH RECURSIVE %s,
-            chain (waiter, long_wait, blocker) AS (
-                SELECT w.pid, w.wait_start < clock_timestamp() - ?::interval, unnest(w.blockers)
-                FROM waits AS w
+            %s,
+            edges (waiter, node) AS (
+                SELECT w.pid, b.pid::bigint
+                FROM waits AS w, pg_catalog.unnest(w.blockers) AS b (pid)
+                WHERE b.pid <> 0
+                   OR NOT EXISTS (SELECT FROM prepared_blockers AS p WHERE p.waiter = w.pid)
               UNION
-                SELECT c.waiter, c.long_wait, unnest(w.blockers)
-                FROM chain AS c JOIN waits AS w ON w.pid = c.blocker
+                SELECT p.waiter, -(p.xid::text::bigint)
+                FROM prepared_blockers AS p
+            ),
+            chain (waiter, long_wait, node) AS (
+                SELECT w.pid, w.wait_start < clock_timestamp() - ?::interval, e.node
+                FROM waits AS w JOIN edges AS e ON e.waiter = w.pid
+              UNION
+                SELECT c.waiter, c.long_wait, e.node
+                FROM chain AS c JOIN edges AS e ON e.waiter = c.node
             ),
             roots AS (
-                SELECT c.blocker AS pid, array_agg(DISTINCT c.waiter ORDER BY c.waiter) AS waiting
+                SELECT c.node, array_agg(DISTINCT c.waiter ORDER BY c.waiter) AS waiting,
+                       coalesce(bool_or(c.long_wait), false) AS due
                 FROM chain AS c
-                WHERE c.blocker NOT IN (SELECT pid FROM waits)
-                GROUP BY c.blocker
-                HAVING bool_or(c.long_wait)
+                WHERE c.node NOT IN (SELECT pid FROM waits)
+                GROUP BY c.node
+            ),
+            prepared AS (
+                SELECT DISTINCT -(p.xid::text::bigint) AS node, p.gid_literal, p.owner,
+                       p.database, p.prepared
+                FROM prepared_blockers AS p
+            ),
+            root_activity AS (
+                SELECT roots.node, a.pid, a.usesysid, a.usename, a.application_name,
+                       a.datname, a.client_addr, a.backend_start, a.xact_start,
+                       a.query_start, a.state_change, a.state, a.backend_type, a.query,
+                       NULL::text AS gid_literal
+                FROM roots JOIN pg_catalog.pg_stat_activity AS a ON a.pid = roots.node
+              UNION ALL
+                SELECT roots.node, 0, o.oid, p.owner, NULL, p.database, NULL, NULL,
+                       p.prepared, p.prepared, p.prepared, 'prepared', NULL, NULL,
+                       p.gid_literal
+                FROM roots JOIN prepared AS p ON p.node = roots.node
+                LEFT JOIN pg_catalog.pg_roles AS o ON o.rolname = p.owner
+              UNION ALL
+                SELECT roots.node, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                       'prepared', NULL, NULL, NULL
+                FROM roots
+                WHERE roots.node = 0
             )
-            SELECT %s, cardinality(roots.waiting), array_to_string(roots.waiting, ',')
+            SELECT %s, cardinality(roots.waiting), array_to_string(roots.waiting, ','),
+                   a.node, a.backend_type, a.gid_literal, roots.due,
+                   coalesce(%s, false), a.pid = pg_catalog.pg_backend_pid()
             FROM roots
-            JOIN pg_catalog.pg_stat_activity AS a ON a.pid = roots.pid
+            JOIN root_activity AS a ON a.node = roots.node
             LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
-            WHERE a.backend_type = 'client backend'
-              AND a.pid <> pg_catalog.pg_backend_pid()
-              AND a.state IN ('active', 'idle', 'idle in transaction',
-                              'idle in transaction (aborted)')
-              AND %s
-            ORDER BY cardinality(roots.waiting) DESC, a.pid
+            ORDER BY cardinality(roots.waiting) DESC, a.pid, a.node
             """.formatted(ActivitySql.waits("pg_catalog.pg_stat_activity"),
-                columns(installation, Selection.micros(since), since), filter.condition());
+                PreparedBlockers.cte(),
+                columns(installation, Selection.micros(Selection.LOCK_ROOT.since()), age),
+                "(" + filter.condition() + ")");
         Activity.clearSnapshot(conn);
+        List<LockRoot> roots = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, minWait.sql());
             filter.bind(ps, 2);
-            return read(ps, null);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    roots.add(new LockRoot(candidate(rs, Selection.LOCK_ROOT), rs.getLong(16),
+                            rs.getString(17), rs.getString(18), rs.getBoolean(19),
+                            rs.getBoolean(20), rs.getBoolean(21)));
+                }
+            }
         }
+        return roots;
     }
 
     private static String columns(Installation installation, String sinceMicros,
@@ -119,19 +165,24 @@ public final class Candidates {
         List<Candidate> candidates = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String state = rs.getString(9);
-                int blocked = rs.getInt(14);
-                Integer blockedCount = rs.wasNull() ? null : blocked;
-                String waiting = rs.getString(15);
-                candidates.add(new Candidate(rs.getInt(1), rs.getLong(2), rs.getLong(3),
-                        selection != null ? selection : Selection.forState(state),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                        rs.getString(8), state, rs.getString(10), rs.getString(11),
-                        rs.getBoolean(12), rs.getString(13), blockedCount,
-                        waiting == null ? null : pids(waiting)));
+                candidates.add(candidate(rs, selection));
             }
         }
         return candidates;
+    }
+
+    /** The candidate in the current row of COLUMNS and the two lock-wait columns. */
+    private static Candidate candidate(ResultSet rs, Selection selection) throws SQLException {
+        String state = rs.getString(9);
+        int blocked = rs.getInt(14);
+        Integer blockedCount = rs.wasNull() ? null : blocked;
+        String waiting = rs.getString(15);
+        return new Candidate(rs.getInt(1), rs.getLong(2), rs.getLong(3),
+                selection != null ? selection : Selection.forState(state),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                rs.getString(8), state, rs.getString(10), rs.getString(11),
+                rs.getBoolean(12), rs.getString(13), blockedCount,
+                waiting == null ? null : pids(waiting));
     }
 
     /** The pids of a comma-separated list, which PL/Java reads faster than an array. */

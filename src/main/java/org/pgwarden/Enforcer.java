@@ -70,9 +70,13 @@ public final class Enforcer {
         Policy policy = plan.policy();
         Interval threshold = plan.threshold();
         Interval grace = plan.grace();
+        if (policy.kind().equals(Policy.BLOCKERS)) {
+            // Roots another policy handled stay, and may keep this one's roots futile.
+            return BlockerTerminator.resolve(conn, installation,
+                    run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), threshold, grace,
+                    policy.filter(), handled, dryRun);
+        }
         List<Candidate> targets = switch (policy.kind()) {
-            case Policy.BLOCKERS -> Candidates.lockRoots(conn, installation, threshold,
-                    policy.filter());
             case Policy.IDLE_IN_TX -> Candidates.select(conn, installation,
                     Selection.IDLE_IN_TRANSACTION, threshold, policy.filter(), false);
             default -> Candidates.select(conn, installation, Selection.LONG_RUNNING,
@@ -80,9 +84,6 @@ public final class Enforcer {
         };
         targets.removeIf(c -> handled.contains(c.pid()));
         return switch (policy.kind()) {
-            case Policy.BLOCKERS -> BlockerTerminator.act(conn, installation,
-                    run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), targets,
-                    threshold, grace, dryRun);
             case Policy.IDLE_IN_TX -> IdleTransactionReaper.act(conn, installation,
                     run.forPolicy(IdleTransactionReaper.FUNCTION, policy.name()), targets,
                     threshold, dryRun);

@@ -49,15 +49,16 @@ public record Filter(String usename, String usenameLike, String applicationName,
 
     /**
      * The WHERE condition for pg_stat_activity as {@code a}; its parameters are set by
-     * {@link #bind}. {@link #NONE} needs none.
+     * {@link #bind}. {@link #NONE} needs none (told by identity: a record's equals is
+     * bootstrapped on first use, which a backend's new JVM pays on every scheduled run).
      */
     String condition() {
-        return equals(NONE) ? "true" : CONDITION.formatted(SessionMatch.condition("f", false));
+        return this == NONE ? "true" : CONDITION.formatted(SessionMatch.condition("f", false));
     }
 
     /** Sets the parameters of {@link #condition} from {@code first} on; returns the next. */
     int bind(PreparedStatement ps, int first) throws SQLException {
-        if (equals(NONE)) {
+        if (this == NONE) {
             return first;
         }
         String[] values = {usename, usenameLike, applicationName, applicationNameLike, datname,

@@ -13,10 +13,25 @@ public enum Selection {
             "a.state_change",
             "a.state IN ('idle in transaction', 'idle in transaction (aborted)')"),
     /**
-     * Idle outside a transaction: measured from state_change. Only a lock root can be
-     * targeted so, holding a session-level advisory lock that others wait for.
+     * Idle outside a transaction: measured from state_change. Only a lock root is targeted
+     * in this state, holding a session-level advisory lock others wait for, and that as a
+     * {@link #LOCK_ROOT}.
      */
-    IDLE("a.state_change", "a.state = 'idle'");
+    IDLE("a.state_change", "a.state = 'idle'"),
+    /**
+     * The root of a lock wait, in whatever state (terminate_blockers): the same target while
+     * it is in the same transaction and still blocks some backend. A pool that keeps using a
+     * leaked transaction for health checks moves its query_start and state_change, and flips
+     * between active and idle in transaction, but keeps the transaction and its locks.
+     * Outside a transaction (a session-level advisory lock) xact_start is NULL: then the
+     * session itself is the key. An aborted transaction has released its locks and shows
+     * no xact_start.
+     */
+    LOCK_ROOT("coalesce(a.xact_start, a.backend_start)", """
+        a.state IN ('active', 'idle', 'idle in transaction', 'idle in transaction (aborted)')
+        AND a.pid IN (SELECT pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid))
+                      FROM pg_catalog.pg_stat_activity AS w
+                      WHERE w.wait_event_type = 'Lock')""");
 
     private final String since;
     private final String statePredicate;
@@ -39,12 +54,18 @@ public enum Selection {
         };
     }
 
-    /** The pg_stat_activity column whose age is compared with the threshold. */
+    /**
+     * The pg_stat_activity column whose age is compared with the threshold; for
+     * {@link #LOCK_ROOT}, the start of the transaction that holds the locks.
+     */
     String since() {
         return since;
     }
 
-    /** The state a backend must be in to be selected, and still be in when signalled. */
+    /**
+     * The state a backend must be in to be selected, and still be in when signalled; for
+     * {@link #LOCK_ROOT}, also that it still blocks some backend.
+     */
     String statePredicate() {
         return statePredicate;
     }

@@ -25,7 +25,8 @@ class ReportAdviceIT {
                      ?::integer AS blocking, ?::interval AS query_age,
                      ?::interval AS state_age, ?::text AS policy_name,
                      ?::text AS policy_kind, ?::interval AS policy_threshold,
-                     ?::boolean AS policy_escalate, ?::boolean AS policy_due) AS r
+                     ?::boolean AS policy_escalate, ?::boolean AS policy_due,
+                     ?::text AS waits_for_prepared) AS r
         """.formatted(BackendReport.ADVICE);
 
     private static Connection conn;
@@ -43,43 +44,55 @@ class ReportAdviceIT {
     /** A backend the caller may signal, matched by no policy. */
     private static Case backend(String state) {
         return new Case(state, null, true, false, "{}", 0, "00:03:00", "00:05:00", null, null,
-                null, false, false);
+                null, false, false, null);
     }
 
     private record Case(String state, String exemption, boolean signallable, boolean superuser,
             String blockedBy, int blocking, String queryAge, String stateAge, String policy,
-            String kind, String threshold, boolean escalate, boolean due) {
+            String kind, String threshold, boolean escalate, boolean due,
+            String waitsForPrepared) {
 
         Case blockedBy(String pids) {
             return new Case(state, exemption, signallable, superuser, pids, blocking, queryAge,
-                    stateAge, policy, kind, threshold, escalate, due);
+                    stateAge, policy, kind, threshold, escalate, due,
+                    waitsForPrepared);
         }
 
         Case blocking(int count) {
             return new Case(state, exemption, signallable, superuser, blockedBy, count,
-                    queryAge, stateAge, policy, kind, threshold, escalate, due);
+                    queryAge, stateAge, policy, kind, threshold, escalate, due,
+                    waitsForPrepared);
         }
 
         Case exempt(String note) {
             return new Case(state, note, signallable, superuser, blockedBy, blocking, queryAge,
-                    stateAge, policy, kind, threshold, escalate, due);
+                    stateAge, policy, kind, threshold, escalate, due,
+                    waitsForPrepared);
         }
 
         Case notSignallable(boolean ofSuperuser) {
             return new Case(state, exemption, false, ofSuperuser, blockedBy, blocking,
-                    queryAge, stateAge, policy, kind, threshold, escalate, due);
+                    queryAge, stateAge, policy, kind, threshold, escalate, due,
+                    waitsForPrepared);
+        }
+
+        Case waitingForPrepared(String text) {
+            return new Case(state, exemption, signallable, superuser, blockedBy, blocking,
+                    queryAge, stateAge, policy, kind, threshold, escalate, due, text);
         }
 
         Case policy(String name, String policyKind, String after, boolean escalates,
                 boolean isDue) {
             return new Case(state, exemption, signallable, superuser, blockedBy, blocking,
-                    queryAge, stateAge, name, policyKind, after, escalates, isDue);
+                    queryAge, stateAge, name, policyKind, after, escalates, isDue,
+                    waitsForPrepared);
         }
 
         String advice() throws SQLException {
             try (PreparedStatement ps = conn.prepareStatement(EVALUATE)) {
                 Object[] values = {state, exemption, signallable, superuser, blockedBy,
-                    blocking, queryAge, stateAge, policy, kind, threshold, escalate, due};
+                    blocking, queryAge, stateAge, policy, kind, threshold, escalate, due,
+                    waitsForPrepared};
                 for (int i = 0; i < values.length; i++) {
                     ps.setObject(i + 1, values[i]);
                 }
@@ -105,6 +118,22 @@ class ReportAdviceIT {
         assertEquals("reap_idle_in_tx would terminate it with a threshold under 00:05:00;"
                 + " blocks 2 session(s)",
                 backend("idle in transaction").blocking(2).advice());
+    }
+
+    @Test
+    void aWaiterBehindAPreparedTransactionIsToldHowToEndIt() throws SQLException {
+        String prepared = "; waits for prepared transaction 'tx' (owner alice, database app,"
+                + " prepared 00:05:00 ago): ROLLBACK PREPARED 'tx' or COMMIT PREPARED"
+                + " releases it";
+        assertEquals("cancel_long_running would cancel it with a threshold under 00:03:00"
+                + prepared,
+                backend("active").blockedBy("{0}").waitingForPrepared(prepared).advice());
+        assertEquals("cancel_long_running would cancel it with a threshold under 00:03:00;"
+                + " waits for a lock held by pid 12" + prepared,
+                backend("active").blockedBy("{0,12}").waitingForPrepared(prepared).advice());
+        assertEquals("cancel_long_running would cancel it with a threshold under 00:03:00;"
+                + " waits for a lock held by a prepared transaction (see pg_prepared_xacts)",
+                backend("active").blockedBy("{0}").advice());
     }
 
     @Test

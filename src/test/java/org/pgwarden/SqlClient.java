@@ -90,17 +90,15 @@ final class SqlClient implements WardenClient {
             while (rs.next()) {
                 String outcome = rs.getString("outcome");
                 Outcome parsed = Outcome.ofLabel(outcome);
-                String exemption = parsed == Outcome.EXEMPT
-                        ? outcome.substring(Outcome.EXEMPT.label().length() + 2,
-                                outcome.length() - 1)
-                        : null;
+                String detail = parsed.detailOf(outcome);
                 int blocked = rs.getInt("blocked_count");
+                Integer blockedCount = rs.wasNull() ? null : blocked;
                 rows.add(new ActionRow(rs.getInt("pid"), rs.getString("usename"),
                         rs.getString("application_name"), rs.getString("datname"),
                         rs.getString("client_addr"), rs.getString("backend_start"),
                         rs.getString("state"), rs.getString("age"),
-                        Action.ofLabel(rs.getString("action")), parsed, exemption,
-                        rs.getString("query_preview"), rs.wasNull() ? null : blocked,
+                        Action.ofLabel(rs.getString("action")), parsed, detail,
+                        rs.getString("query_preview"), blockedCount,
                         rs.getArray("waiting_pids") == null ? null
                                 : pids(rs.getArray("waiting_pids")),
                         rs.getString("policy")));

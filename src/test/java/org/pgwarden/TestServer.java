@@ -326,6 +326,7 @@ final class TestServer {
                 .append("listen_addresses = '127.0.0.1'\n")
                 .append("unix_socket_directories = ''\n")
                 .append("max_connections = 300\n")
+                .append("max_prepared_transactions = 10\n")
                 .append("fsync = off\n")
                 .append("synchronous_commit = off\n")
                 .append("full_page_writes = off\n")

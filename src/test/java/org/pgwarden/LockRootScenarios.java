@@ -1,0 +1,480 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lock roots that cannot or must not be signalled (prepared transactions, sessions whose
+ * waiters stay blocked by such a root, non-client backends, the caller's own session) are
+ * reported, never passed over in silence or signalled in vain; and a root is still the same
+ * target while it keeps its transaction, however its state and query move. Observed on real
+ * sessions: whether the waiter proceeds, what the root's session gets, the audit log, the
+ * report's advice. Subclasses choose the way of calling pgwarden.
+ */
+abstract class LockRootScenarios extends ScenarioBase {
+
+    /** A prepared transaction's gid with a quote, a backslash and a tab. */
+    static final String NASTY_GID = "it_o'brien \\ \"x\"\tend";
+
+    /**
+     * Opens the connection a client uses for the root of a lock wait, with this
+     * application_name: directly, or through a connection pooler.
+     */
+    @FunctionalInterface
+    interface RootConnections {
+        Connection open(String applicationName) throws SQLException;
+    }
+
+    /** When the test began, by the server's clock: the audit rows it wrote come after. */
+    private String started;
+
+    @BeforeEach
+    void needPreparedTransactions() throws SQLException {
+        try (Statement st = caller.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting("
+                        + "'max_prepared_transactions')::integer, clock_timestamp()::text")) {
+            rs.next();
+            started = rs.getString(2);
+            Assumptions.assumeTrue(rs.getInt(1) > 0,
+                    "the server allows no prepared transactions (max_prepared_transactions)");
+        }
+    }
+
+    @AfterEach
+    void rollBackPreparedAndDropPolicies() throws SQLException {
+        List<String> rollbacks = new ArrayList<>();
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 'ROLLBACK PREPARED '"
+                    + " || quote_literal(gid) FROM pg_prepared_xacts"
+                    + " WHERE gid LIKE 'it\\_%' AND database = current_database()")) {
+                while (rs.next()) {
+                    rollbacks.add(rs.getString(1));
+                }
+            }
+            for (String rollback : rollbacks) {
+                st.execute(rollback);
+            }
+            st.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+        }
+    }
+
+    // ---- prepared transactions --------------------------------------------------------
+
+    @Test
+    void aPreparedTransactionAtTheRootIsNamedWithWhatEndsIt() throws Exception {
+        String table = table("warden_it_prepared_root");
+        prepare("INSERT INTO " + table + " VALUES (1)", literal(NASTY_GID));
+        Victim waiter = victim("behind-prepared").start(lockExclusively(table));
+        awaitLockWait(waiter);
+        waiter.awaitAge("100 milliseconds");
+
+        ReportRow reported = reportRowFor(client().backendReport(caller, false), waiter);
+        List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                "1 second", false);
+
+        String gid = literal(NASTY_GID);
+        assertEquals(List.of(0), reported.blockedBy());
+        assertTrue(reported.advice().contains("; waits for prepared transaction " + gid
+                + " (owner " + server.superuser + ", database " + TestServer.DATABASE
+                + ", prepared 00:00:"), reported.advice());
+        assertTrue(reported.advice().endsWith(" ago): ROLLBACK PREPARED " + gid
+                + " or COMMIT PREPARED releases it"), reported.advice());
+        ActionRow row = preparedRow(rows);
+        assertEquals(Action.NONE, row.action());
+        assertEquals(Outcome.PREPARED_TRANSACTION, row.outcome());
+        assertEquals(gid, row.detail());
+        assertEquals("skipped: prepared transaction " + gid
+                + ", needs ROLLBACK PREPARED or COMMIT PREPARED", row.outcomeText());
+        assertEquals("prepared", row.state());
+        assertEquals(server.superuser, row.usename());
+        assertEquals(TestServer.DATABASE, row.datname());
+        assertEquals(List.of(waiter.pid), row.waitingPids());
+        assertEquals(1, row.blockedCount());
+        assertEquals(List.of("none/" + row.outcomeText()), audit(0, null));
+        assertEquals("Lock", waitEventType(waiter));
+
+        // The literal the row names ends the prepared transaction, and the wait with it.
+        server.execute("ROLLBACK PREPARED " + row.detail());
+        waiter.awaitSuccess();
+    }
+
+    @Test
+    void aSessionSharingItsLockWithAPreparedTransactionIsNotTerminated() throws Exception {
+        String table = table("warden_it_prepared_share");
+        prepare("LOCK TABLE " + table + " IN ACCESS SHARE MODE", "'it_shared'");
+        Victim holder = victim("shares-with-prepared")
+                .idleInTransaction("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+        Victim waiter = victim("waits-for-both").start(lockExclusively(table));
+        awaitLockWait(waiter);
+        waiter.awaitAge("100 milliseconds");
+        policy("it_roots", "50 milliseconds");
+
+        ActionRow dry = rowFor(client().terminateBlockers(caller, "50 milliseconds",
+                "1 second", true), holder);
+        List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                "1 second", false);
+        List<ActionRow> enforced = client().enforce(caller, false);
+
+        String stays = "skipped: the waiters stay blocked by prepared transaction 'it_shared'";
+        for (ActionRow row : List.of(dry, rowFor(rows, holder), rowFor(enforced, holder))) {
+            assertEquals(Action.NONE, row.action(), row.toString());
+            assertEquals(Outcome.WAITERS_STAY_BLOCKED, row.outcome(), row.toString());
+            assertEquals(stays, row.outcomeText());
+            assertEquals(List.of(waiter.pid), row.waitingPids());
+        }
+        assertEquals(Outcome.PREPARED_TRANSACTION, preparedRow(rows).outcome());
+        assertEquals("it_roots", preparedRow(enforced).policy());
+        assertEquals("it_roots", rowFor(enforced, holder).policy());
+        assertEquals(List.of("none/" + stays, "none/" + stays), audit(holder));
+        assertEquals("idle in transaction", holder.stateSeen());
+        assertEquals("Lock", waitEventType(waiter));
+        holder.assertUsable();
+    }
+
+    @Test
+    void aRootThatFreesOneWaiterIsTerminatedThoughAnotherStaysBlocked() throws Exception {
+        String shared = table("warden_it_free_one_shared");
+        String own = table("warden_it_free_one_own");
+        prepare("LOCK TABLE " + shared + " IN ACCESS SHARE MODE", "'it_free_one'");
+        Victim holder = victim("frees-one").idleInTransaction("LOCK TABLE " + shared
+                + " IN ACCESS SHARE MODE; LOCK TABLE " + own + " IN ACCESS EXCLUSIVE MODE");
+        Victim stuck = victim("stays-stuck").start(lockExclusively(shared));
+        Victim freed = victim("gets-freed").start("SELECT count(*) FROM " + own);
+        awaitLockWait(stuck);
+        awaitLockWait(freed);
+        freed.awaitAge("100 milliseconds");
+
+        List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                "1 second", false);
+
+        ActionRow root = rowFor(rows, holder);
+        assertEquals(Outcome.TERMINATED, root.outcome());
+        assertEquals(List.of(Math.min(stuck.pid, freed.pid), Math.max(stuck.pid, freed.pid)),
+                root.waitingPids());
+        assertEquals(List.of(stuck.pid), preparedRow(rows).waitingPids());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), holder.nextStatementSqlState());
+        freed.awaitSuccess();
+        assertEquals("Lock", waitEventType(stuck));
+    }
+
+    // ---- roots that stay -------------------------------------------------------------
+
+    @Test
+    void aSessionSharingItsLockWithAnExemptSessionIsNotTerminated() throws Exception {
+        String table = table("warden_it_exempt_share");
+        Victim dump = victimNamed("pg_dump")
+                .idleInTransaction("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+        Victim holder = victim("shares-with-dump")
+                .idleInTransaction("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+        Victim waiter = victim("waits-for-dump").start(lockExclusively(table));
+        awaitLockWait(waiter);
+        waiter.awaitAge("100 milliseconds");
+
+        List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                "1 second", false);
+
+        assertEquals(Outcome.EXEMPT, rowFor(rows, dump).outcome());
+        ActionRow row = rowFor(rows, holder);
+        assertEquals(Action.NONE, row.action());
+        assertEquals("skipped: the waiters stay blocked by pid " + dump.pid + " (exempt)",
+                row.outcomeText());
+        assertEquals(List.of("none/" + row.outcomeText()), audit(holder));
+        assertEquals("idle in transaction", holder.stateSeen());
+        assertEquals("Lock", waitEventType(waiter));
+    }
+
+    @Test
+    void anOperatorIsToldOfASuperusersRootAndSparesTheSessionsSharingItsLock()
+            throws Exception {
+        String operator = role("warden_it_root_operator");
+        client().grantOperator(caller, operator);
+        String table = table("warden_it_superuser_share");
+        server.execute("GRANT ALL ON " + table + " TO " + operator);
+        Victim superuser = victim("superuser-root")
+                .idleInTransaction("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+        Victim holder = victim(operator, "operator-root")
+                .idleInTransaction("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+        Victim waiter = victim("waits-for-superuser").start(lockExclusively(table));
+        awaitLockWait(waiter);
+        waiter.awaitAge("100 milliseconds");
+
+        List<ActionRow> rows;
+        try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op")) {
+            rows = client().terminateBlockers(asOperator, "50 milliseconds", "1 second",
+                    false);
+        }
+
+        assertEquals(Outcome.NOT_PERMITTED, rowFor(rows, superuser).outcome());
+        assertEquals("skipped: the waiters stay blocked by pid " + superuser.pid
+                + " (not permitted)", rowFor(rows, holder).outcomeText());
+        assertEquals("idle in transaction", holder.stateSeen());
+        assertEquals("Lock", waitEventType(waiter));
+    }
+
+    @Test
+    void aWalsenderAtTheRootIsReportedAndNotSignalled() throws Exception {
+        String table = table("warden_it_walsender_root");
+        try (Connection walsender = walsender("walsender-root")) {
+            walsender.setAutoCommit(false);
+            try (Statement st = walsender.createStatement()) {
+                st.execute("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+            }
+            int pid = pidOf(walsender);
+            Victim waiter = victim("waits-for-walsender").start(lockExclusively(table));
+            awaitLockWait(waiter);
+            waiter.awaitAge("100 milliseconds");
+
+            List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                    "1 second", false);
+
+            ActionRow row = rows.stream().filter(r -> r.pid() == pid).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for pid " + pid + ": " + rows));
+            assertEquals(Action.NONE, row.action());
+            assertEquals("skipped: not a client backend (walsender)", row.outcomeText());
+            assertEquals(List.of(waiter.pid), row.waitingPids());
+            assertEquals("Lock", waitEventType(waiter));
+            assertEquals(pid, pidOf(walsender), "the walsender lives on");
+            walsender.rollback();
+            waiter.awaitSuccess();
+        }
+    }
+
+    @Test
+    void theCallersOwnSessionAtTheRootIsReported() throws Exception {
+        String table = table("warden_it_own_root");
+        caller.setAutoCommit(false);
+        try {
+            try (Statement st = caller.createStatement()) {
+                st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            }
+            int own = pidOf(caller);
+            Victim waiter = victim("waits-for-caller").start("SELECT count(*) FROM " + table);
+            awaitLockWait(waiter);
+            waiter.awaitAge("100 milliseconds");
+
+            List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                    "1 second", false);
+
+            ActionRow row = rows.stream().filter(r -> r.pid() == own).findFirst()
+                    .orElseThrow(() -> new AssertionError("no row for the caller: " + rows));
+            assertEquals(Action.NONE, row.action());
+            assertEquals(Outcome.OWN_SESSION, row.outcome());
+            assertEquals(List.of(waiter.pid), row.waitingPids());
+            assertEquals("Lock", waitEventType(waiter));
+            caller.rollback();
+            waiter.awaitSuccess();
+        } finally {
+            caller.rollback();
+            caller.setAutoCommit(true);
+        }
+    }
+
+    // ---- the identity of a root ------------------------------------------------------
+
+    @Test
+    void aLeakedTransactionThatKeepsRunningHealthChecksIsStillTheRoot() throws Exception {
+        aPoolKeepsUsingALeakedTransaction(
+                app -> server.connect(server.superuser, server.password, app));
+    }
+
+    /**
+     * A pool that leaked a transaction holding a lock keeps using its connection for
+     * health checks: query_start and state_change move every 50 ms, the state flips between
+     * active and idle in transaction, but the transaction and its lock stay. terminate_blockers
+     * must still resolve the wait: the waiter proceeds and the root's session is terminated
+     * (57P01), or cancelled (57014) if it was caught running a check. Several rounds, since
+     * each is a race between the checks and the signal.
+     */
+    void aPoolKeepsUsingALeakedTransaction(RootConnections roots) throws Exception {
+        String table = table("warden_it_pooled_root");
+        for (int round = 1; round <= 8; round++) {
+            String app = TestServer.VICTIM_APP + "-pooled-root-" + round;
+            try (Connection root = roots.open(app)) {
+                root.setAutoCommit(false);
+                try (Statement st = root.createStatement()) {
+                    st.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+                }
+                int pid = pidOf(root);
+                HealthChecks checks = HealthChecks.start(root);
+                Victim waiter = victim("pooled-waiter-" + round)
+                        .start("SELECT count(*) FROM " + table);
+                awaitLockWait(waiter);
+                waiter.awaitAge("100 milliseconds");
+                checks.awaitRuns(3);
+
+                List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                        "1 second", false);
+
+                ActionRow row = rows.stream().filter(r -> r.pid() == pid).findFirst()
+                        .orElseThrow(() -> new AssertionError("no row for " + pid + rows));
+                if (row.action() == Action.CANCEL) {
+                    assertEquals(Outcome.CANCELLED, row.outcome(), "round " + round);
+                    assertEquals(SqlState.QUERY_CANCELED.code(), checks.awaitFailure());
+                } else {
+                    assertEquals(Action.TERMINATE, row.action(), "round " + round);
+                    assertEquals(Outcome.TERMINATED, row.outcome(), "round " + round);
+                    assertEquals(SqlState.ADMIN_SHUTDOWN.code(), checks.awaitFailure());
+                }
+                waiter.awaitSuccess();
+            }
+        }
+    }
+
+    /** A client's health checks, SELECT 1 every 50 ms, until one fails. */
+    static final class HealthChecks {
+
+        private final AtomicInteger runs = new AtomicInteger();
+        private CompletableFuture<String> failure;
+
+        static HealthChecks start(Connection conn) {
+            HealthChecks checks = new HealthChecks();
+            checks.failure = CompletableFuture.supplyAsync(() -> {
+                try (Statement st = conn.createStatement()) {
+                    while (true) {
+                        st.execute("SELECT 1");
+                        checks.runs.incrementAndGet();
+                        Thread.sleep(50);
+                    }
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }, runnable -> {
+                Thread t = new Thread(runnable, "health-checks");
+                t.setDaemon(true);
+                t.start();
+            });
+            return checks;
+        }
+
+        void awaitRuns(int count) {
+            Poll.until(count + " health checks", Duration.ofSeconds(10),
+                    () -> runs.get() >= count);
+        }
+
+        /** The SQLSTATE of the first check that failed. */
+        String awaitFailure() throws Exception {
+            return failure.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    /** Runs {@code sql} in a transaction of its own and prepares it as {@code gidLiteral}. */
+    void prepare(String sql, String gidLiteral) throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement()) {
+            st.execute("BEGIN");
+            st.execute(sql);
+            st.execute("PREPARE TRANSACTION " + gidLiteral);
+        }
+    }
+
+    /** An E'' literal of {@code text}, written independently of the code under test. */
+    static String literal(String text) {
+        if (!text.contains("\\") && text.chars().noneMatch(Character::isISOControl)) {
+            return "'" + text.replace("'", "''") + "'";
+        }
+        StringBuilder out = new StringBuilder("E'");
+        for (char ch : text.toCharArray()) {
+            if (ch == '\\' || ch == '\'') {
+                out.append('\\').append(ch);
+            } else if (Character.isISOControl(ch)) {
+                out.append(String.format("\\u%04x", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.append('\'').toString();
+    }
+
+    static String lockExclusively(String table) {
+        return "DO $$ BEGIN LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE; END $$";
+    }
+
+    static ActionRow preparedRow(List<ActionRow> rows) {
+        List<ActionRow> prepared = rows.stream().filter(r -> r.pid() == 0).toList();
+        assertEquals(1, prepared.size(), "rows for a prepared transaction in " + rows);
+        assertNull(prepared.get(0).backendStart());
+        return prepared.get(0);
+    }
+
+    void awaitLockWait(Victim v) {
+        Poll.until("pid " + v.pid + " to wait for a lock", Duration.ofSeconds(20),
+                () -> waitEventType(v).equals("Lock"));
+    }
+
+    void policy(String name, String minWait) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement("INSERT INTO warden.policy"
+                + " (name, kind, threshold) VALUES (?, 'blockers', ?::interval)")) {
+            ps.setString(1, name);
+            ps.setString(2, minWait);
+            ps.executeUpdate();
+        }
+    }
+
+    List<String> audit(Victim v) throws SQLException {
+        return audit(v.pid, v.applicationName);
+    }
+
+    /**
+     * "action/outcome" of the audit rows this test wrote for a pid (and application), oldest
+     * first.
+     */
+    List<String> audit(int pid, String applicationName) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (PreparedStatement ps = caller.prepareStatement("""
+                SELECT action || '/' || outcome FROM warden.action_log
+                WHERE pid = ? AND application_name IS NOT DISTINCT FROM ?
+                  AND logged_at >= ?::timestamptz
+                ORDER BY id""")) {
+            ps.setInt(1, pid);
+            ps.setString(2, applicationName);
+            ps.setString(3, started);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** A walsender that takes SQL: a logical replication connection (replication=database). */
+    Connection walsender(String name) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        props.setProperty("ApplicationName", TestServer.VICTIM_APP + "-" + name);
+        props.setProperty("replication", "database");
+        props.setProperty("preferQueryMode", "simple");
+        props.setProperty("assumeMinServerVersion", "10");
+        try {
+            return java.sql.DriverManager.getConnection("jdbc:postgresql://" + server.host
+                    + ":" + server.port + "/" + TestServer.DATABASE, props);
+        } catch (SQLException e) {
+            return Assumptions.abort("no replication connection to the test server: " + e);
+        }
+    }
+}
