@@ -295,6 +295,15 @@ abstract class LockRootScenarios extends ScenarioBase {
                 app -> server.connect(server.superuser, server.password, app));
     }
 
+    @Test
+    void aLeakedTransactionBehindPgbouncerIsStillTheRoot() throws Exception {
+        // A real pgbouncer in transaction pooling mode: the client's transaction pins one
+        // server backend, whose query_start and state_change the pool's checks keep moving.
+        Pooler pooler = Pooler.get();
+        aPoolKeepsUsingALeakedTransaction(
+                app -> pooler.connect(server.superuser, server.password, app));
+    }
+
     /**
      * A pool that leaked a transaction holding a lock keeps using its connection for
      * health checks: query_start and state_change move every 50 ms, the state flips between
