@@ -356,25 +356,46 @@ CREATE INDEX IF NOT EXISTS action_log_logged_at ON warden.action_log (logged_at)
 COMMENT ON TABLE warden.action_log IS
 'One row per signal and per skip, written in the caller''s transaction; run_id is shared by
 the rows of one call. The server log line stays the record of last resort.';
-GRANT SELECT, INSERT ON warden.action_log TO warden_operator;
+GRANT SELECT ON warden.action_log TO warden_operator;
+/* Earlier releases let operators INSERT: now only the writer below does. */
+REVOKE INSERT ON warden.action_log FROM warden_operator;
 
-/* The server, not the writer, sets id, logged_at and caller: an INSERT by an operator, even
-   with OVERRIDING SYSTEM VALUE, can neither forge them nor take an id that a later row
-   needs. nextval needs USAGE on the sequence (USAGE does not allow setval). The trigger
-   runs as the inserting role, so current_user is the caller. A superuser, who could
-   disable the trigger anyway, may set logged_at and caller (to import old rows, say), but
-   not the id. */
-GRANT USAGE ON SEQUENCE warden.action_log_id_seq TO warden_operator;
+/* The one way an operator writes the audit log: pgwarden's functions call it with their
+   rows, and the server, not the writer, sets id, logged_at and caller. caller is the role
+   the caller acts as: the SET ROLE role, else the session user (inside this SECURITY
+   DEFINER function current_user is its owner). */
+CREATE OR REPLACE FUNCTION warden.record_actions(entries json)
+    RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS '
+INSERT INTO warden.action_log (caller, run_id, function, policy, pid, backend_start, usename,
+    application_name, datname, client_addr, action, outcome, age, query_preview,
+    blocked_count, waiting_pids)
+SELECT CASE WHEN current_setting(''role'') = ''none'' THEN session_user
+            ELSE current_setting(''role'')::name END,
+       e.run_id, e.function, e.policy, e.pid, e.backend_start, e.usename,
+       e.application_name, e.datname, e.client_addr, e.action, e.outcome, e.age,
+       e.query_preview, e.blocked_count, e.waiting_pids
+FROM json_to_recordset(entries) AS e (run_id uuid, function text, policy text, pid integer,
+    backend_start timestamptz, usename name, application_name text, datname name,
+    client_addr inet, action text, outcome text, age interval, query_preview text,
+    blocked_count integer, waiting_pids integer[])';
+COMMENT ON FUNCTION warden.record_actions(json) IS
+'Internal: writes pgwarden''s audit rows (a JSON array of warden.action_log columns but id,
+logged_at and caller, which the server sets). Called by every pgwarden function that signals;
+the only way a non-owner writes warden.action_log.';
+REVOKE ALL ON FUNCTION warden.record_actions(json) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION warden.record_actions(json) TO warden_operator;
+
+/* Whoever inserts, even with OVERRIDING SYSTEM VALUE, the id comes from the sequence, so no
+   row can take an id a later row needs. */
+REVOKE USAGE ON SEQUENCE warden.action_log_id_seq FROM warden_operator;
 CREATE OR REPLACE FUNCTION warden.stamp_action()
     RETURNS trigger LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     AS '
 BEGIN
     NEW.id := nextval(''warden.action_log_id_seq'');
-    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-        NEW.logged_at := clock_timestamp();
-        NEW.caller := current_user;
-    END IF;
     RETURN NEW;
 END';
 DROP TRIGGER IF EXISTS stamp ON warden.action_log;

@@ -40,6 +40,35 @@ public final class Json {
         return json.out.append(']').toString();
     }
 
+    /**
+     * Audit entries as warden.record_actions takes them: the columns of warden.action_log
+     * that the writer may give; the server sets id, logged_at and caller.
+     */
+    static String auditRows(Run run, List<ActionRow> rows) {
+        Json json = new Json();
+        json.out.append('[');
+        for (ActionRow r : rows) {
+            json.beginObject()
+                    .field("run_id", run.id())
+                    .field("function", run.function())
+                    .field("policy", r.policy())
+                    .field("pid", r.pid())
+                    .field("backend_start", r.backendStart())
+                    .field("usename", r.usename())
+                    .field("application_name", r.applicationName())
+                    .field("datname", r.datname())
+                    .field("client_addr", r.clientAddr())
+                    .field("action", r.action().label())
+                    .field("outcome", r.outcomeText())
+                    .field("age", r.age())
+                    .field("query_preview", r.queryPreview())
+                    .field("blocked_count", r.blockedCount())
+                    .field("waiting_pids", r.waitingPids())
+                    .endObject();
+        }
+        return json.out.append(']').toString();
+    }
+
     public static String reportRows(List<ReportRow> rows) {
         Json json = new Json();
         json.out.append('[');

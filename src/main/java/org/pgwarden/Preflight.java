@@ -42,20 +42,27 @@ final class Preflight {
                pg_catalog.current_setting('transaction_timeout', true),
                %s
         """;
-    private static final String CAN_INSERT =
-            "pg_catalog.has_table_privilege('warden.action_log', 'INSERT')";
-    // The lock INSERT takes: held from now on, the audit's INSERT cannot wait for it later.
+    // The audit's one way in (sql/schema.sql); missing where an older schema.sql ran.
+    private static final String CAN_RECORD = """
+        coalesce(pg_catalog.has_function_privilege(
+            pg_catalog.to_regprocedure('warden.record_actions(pg_catalog.json)'), 'EXECUTE'),
+            false)""";
+    /*
+     * An empty write takes the lock every INSERT takes (ROW EXCLUSIVE, which the executor
+     * takes whether or not a row comes): held until the transaction ends, the audit's write
+     * after the signals cannot wait for it.
+     */
     private static final String LOCK_AUDIT =
-            "LOCK TABLE warden.action_log IN ROW EXCLUSIVE MODE";
+            "SELECT warden.record_actions('[]'::pg_catalog.json)";
 
     private Preflight() {
     }
 
     /**
      * Refuses the call unless everything that could fail after its first signal is settled:
-     * 25006 in a read-only transaction on a primary, 42501 without INSERT on the audit log,
-     * 22023 naming statement_timeout or transaction_timeout when {@code longestWait} may not
-     * fit in what is left of it. On a hot standby the audit log cannot be written at all: the
+     * 25006 in a read-only transaction on a primary, 42501 without EXECUTE on the audit log's
+     * writer, 22023 naming statement_timeout or transaction_timeout when {@code longestWait}
+     * may not fit in what is left of it. On a hot standby the audit log cannot be written at all: the
      * call acts and its server log lines are the record ({@link AuditLog}).
      *
      * @param longestWait the longest the call may wait after signalling, all waits added up
@@ -73,7 +80,7 @@ final class Preflight {
             firstTransaction = rs.getLong(2);
         }
         boolean audited = installation.tables() && !installation.standby();
-        String look = LOOK.formatted(audited ? CAN_INSERT : "true");
+        String look = LOOK.formatted(audited ? CAN_RECORD : "true");
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(look)) {
             rs.next();
             long clock = rs.getLong(3);
@@ -87,8 +94,9 @@ final class Preflight {
             if (!rs.getBoolean(9)) {
                 throw ServerMessages.raise(conn, SqlState.INSUFFICIENT_PRIVILEGE,
                         "permission denied to record pgwarden's actions in warden.action_log",
-                        "Every signal is recorded there; grant warden_operator to this role."
-                                + " Nothing was signalled.");
+                        "Every signal is recorded there through warden.record_actions(json):"
+                                + " grant warden_operator to this role, or run this release's"
+                                + " sql/schema.sql. Nothing was signalled.");
             }
             // The same statement start means the call runs inside one statement (in the
             // server): its waits count against that statement's timeout. Likewise for the
@@ -106,8 +114,9 @@ final class Preflight {
                     clock - rs.getLong(2), needed);
         }
         if (audited && !conn.getAutoCommit()) {
-            try (Statement st = conn.createStatement()) {
-                st.execute(LOCK_AUDIT);
+            try (Statement st = conn.createStatement();
+                    ResultSet rs = st.executeQuery(LOCK_AUDIT)) {
+                rs.next();
             }
         }
     }

@@ -186,13 +186,14 @@ abstract class SafetyScenarios extends ScenarioBase {
                 assertEquals(SqlState.INSUFFICIENT_PRIVILEGE.code(), e.getSQLState(),
                         refused + ": " + e.getMessage());
             }
-            // What it may insert is stamped by the server: its own name, now, a fresh id.
-            st.execute("""
-                    INSERT INTO warden.action_log (id, logged_at, caller, run_id, function,
-                        pid, action, outcome, application_name)
-                    OVERRIDING SYSTEM VALUE
-                    VALUES (1, '2000-01-01', 'postgres', gen_random_uuid(), 'forged', 1,
-                        'terminate', 'terminated', 'it-safety-forged')""");
+            // Its one way in, the writer pgwarden's functions call, stamps the row itself:
+            // its own name, now, a fresh id, whatever the entry says.
+            st.executeQuery("""
+                    SELECT warden.record_actions(json_build_array(json_build_object(
+                        'id', 1, 'logged_at', '2000-01-01', 'caller', 'postgres',
+                        'run_id', gen_random_uuid(), 'function', 'forged', 'pid', 1,
+                        'action', 'terminate', 'outcome', 'terminated',
+                        'application_name', 'it-safety-forged')))""").close();
         }
         try {
             assertEquals(List.of(operator), forgedCallers());
@@ -205,6 +206,12 @@ abstract class SafetyScenarios extends ScenarioBase {
     /** Statements a warden_operator member must be refused, each with 42501. */
     List<String> operatorRefusals() {
         return List.of(
+                """
+                INSERT INTO warden.action_log (id, logged_at, caller, run_id, function, pid,
+                    action, outcome)
+                OVERRIDING SYSTEM VALUE
+                VALUES (1, '2000-01-01', 'postgres', gen_random_uuid(), 'forged', 1,
+                    'terminate', 'terminated')""",
                 "UPDATE warden.action_log SET outcome = 'cancelled'",
                 "DELETE FROM warden.action_log",
                 "TRUNCATE warden.action_log",
