@@ -266,18 +266,6 @@ abstract class ExemptionScenarios extends ScenarioBase {
 
     /** The outcome column of each audit row for this victim's backend, oldest first. */
     List<String> auditOutcomes(Victim v) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
-                SELECT outcome FROM warden.action_log
-                WHERE pid = ? AND application_name = ? ORDER BY id""")) {
-            ps.setInt(1, v.pid);
-            ps.setString(2, v.applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-        }
-        return rows;
+        return auditOf(v, "outcome");
     }
 }

@@ -175,10 +175,15 @@ abstract class ScenarioBase {
 
     /** "action/outcome" of each audit row for this victim's backend, oldest first. */
     List<String> audit(Victim v) throws SQLException {
+        return auditOf(v, "action || '/' || outcome");
+    }
+
+    /** {@code column} (an expression over warden.action_log) of this victim's audit rows. */
+    List<String> auditOf(Victim v, String column) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = caller.prepareStatement("""
-                SELECT action || '/' || outcome FROM warden.action_log
-                WHERE pid = ? AND application_name = ? ORDER BY id""")) {
+        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT %s FROM warden.action_log
+                WHERE pid = ? AND application_name = ? ORDER BY id""".formatted(column))) {
             ps.setInt(1, v.pid);
             ps.setString(2, v.applicationName);
             try (ResultSet rs = ps.executeQuery()) {
