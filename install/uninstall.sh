@@ -13,14 +13,9 @@
 # the catalog says so); DROP ROLE warden_exempt_tools once no database uses pgwarden.
 set -euo pipefail
 
-die() {
-    echo "uninstall.sh: $*" >&2
-    exit 1
-}
-
-sql() {
-    psql -X -q -At -v ON_ERROR_STOP=1 "$@"
-}
+# die, sql and PGOPTIONS (search_path pinned for a superuser's session).
+# shellcheck source=install/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 command -v psql >/dev/null || die "psql not found: install the PostgreSQL client"
 database=$(sql -c "SELECT current_database()") ||

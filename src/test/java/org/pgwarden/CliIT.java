@@ -252,6 +252,63 @@ class CliIT {
                 + " not exist"), noDatabase.toString());
     }
 
+    @Test
+    void aSearchPathSetForTheRunnersRoleRunsNoneOfItsOwnersFunctions() throws Exception {
+        // A fake clock_timestamp() years ahead makes every session look ancient: the runner
+        // must read pg_catalog's, whatever search_path the role or the database sets.
+        String operator = role("warden_it_cli_path");
+        server.installSchema();
+        server.execute("GRANT warden_operator TO " + operator);
+        server.execute("DROP SCHEMA IF EXISTS warden_it_evil CASCADE");
+        server.execute("CREATE SCHEMA warden_it_evil");
+        server.execute("CREATE FUNCTION warden_it_evil.clock_timestamp() RETURNS timestamptz"
+                + " LANGUAGE sql AS 'SELECT pg_catalog.now() + interval ''3000 days'''");
+        server.execute("GRANT USAGE ON SCHEMA warden_it_evil TO PUBLIC");
+        server.execute("ALTER ROLE " + operator
+                + " SET search_path = warden_it_evil, pg_catalog, public");
+        try {
+            Victim young = victim("cli-young-tx").idleInTransaction("SELECT 1");
+            young.awaitAge("100 milliseconds");
+
+            Cli.Result reap = Cli.run(env(operator), "reap", "--threshold", "1 hour",
+                    "--format", "csv");
+
+            assertEquals(0, reap.exitCode(), reap.toString());
+            assertFalse(csvRows(reap.out()).containsKey(young.pid), reap.out());
+            young.assertUsable();
+        } finally {
+            server.execute("DROP SCHEMA warden_it_evil CASCADE");
+        }
+    }
+
+    @Test
+    void throughPgbouncerEveryTerminationHasItsLogLineAndEnforceLeavesNoLockBehind()
+            throws Exception {
+        Pooler pooler = Pooler.get();
+        server.installSchema();
+        Map<String, String> env = env();
+        env.put("PGPORT", String.valueOf(pooler.port));
+        for (int round = 1; round <= 3; round++) {
+            Victim idle = victim("cli-pooled-" + round).idleInTransaction("SELECT 1");
+            idle.awaitAge("100 milliseconds");
+
+            Cli.Result reap = Cli.run(env, "reap", "--threshold", "50 milliseconds",
+                    "--format", "csv");
+
+            assertEquals(0, reap.exitCode(), reap.toString());
+            assertEquals(List.of("terminate", "terminated"),
+                    actionAndOutcome(csvRows(reap.out()), idle));
+            String line = "pgwarden: terminate pid=" + idle.pid + " ";
+            Poll.until("the log line for pid " + idle.pid, Duration.ofSeconds(10),
+                    () -> server.serverLog().contains(line));
+        }
+        Cli.Result enforce = Cli.run(env, "enforce", "--format", "csv");
+        assertEquals(0, enforce.exitCode(), enforce.toString());
+        // The runner's enforce lock ended with its transaction, not with a pooled session.
+        assertFalse(server.queryBoolean("SELECT count(*) > 0 FROM pg_locks"
+                + " WHERE locktype = 'advisory' AND objid = 1 AND classid = 1885828964"));
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     private Map<String, String> env() {

@@ -27,6 +27,10 @@ record ConnectionSettings(String url, Properties properties, String description)
             throws UsageException {
         Properties props = new Properties();
         props.setProperty("ApplicationName", APPLICATION_NAME);
+        // No named server-side prepared statements: behind a pooler in transaction mode
+        // (pgbouncer before 1.21) the next transaction may reach a backend that already has
+        // one of the same name. The runner's few statements gain nothing from them.
+        props.setProperty("prepareThreshold", "0");
         props.setProperty("connectTimeout", env.getOrDefault("PGCONNECT_TIMEOUT",
                 CONNECT_TIMEOUT_SECONDS));
         String user = options.user() != null ? options.user() : env.get("PGUSER");
