@@ -33,7 +33,8 @@ SELECT sqlj.remove_jar('pgwarden', true);
 \endif
 DROP FUNCTION IF EXISTS warden.purge_log(interval);
 DROP FUNCTION IF EXISTS warden.server_log(text[]);
-DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption;
+DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption,
+    warden.enforce_lock;
 DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),
     warden.record_actions(json),
     warden.interval_problem(text, interval), warden.check_match_columns();

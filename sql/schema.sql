@@ -332,6 +332,18 @@ BEGIN
     END IF;
 END';
 
+/* What enforce() locks so that two runs never act at once (org.pgwarden.EnforceLock): one
+   row that only operators may lock (FOR UPDATE needs UPDATE), where an advisory lock could
+   be taken by any role and stop every run. */
+CREATE TABLE IF NOT EXISTS warden.enforce_lock (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one)
+);
+INSERT INTO warden.enforce_lock DEFAULT VALUES ON CONFLICT DO NOTHING;
+COMMENT ON TABLE warden.enforce_lock IS
+'One row: enforce() holds it FOR UPDATE while it applies the policies.';
+REVOKE ALL ON warden.enforce_lock FROM PUBLIC;
+GRANT UPDATE ON warden.enforce_lock TO warden_operator;
+
 CREATE TABLE IF NOT EXISTS warden.action_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     logged_at timestamptz NOT NULL DEFAULT clock_timestamp(),

@@ -6,71 +6,71 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * The advisory lock that keeps two enforce() runs from acting at once. Inside a transaction
- * (always, inside the server) it is transaction-scoped, so an error that aborts the
- * transaction releases it too. In autocommit mode a transaction-scoped lock would end with
- * its own statement, so there it is session-scoped and released on close.
+ * The lock that keeps two enforce() runs from acting at once, held for the rest of the
+ * caller's transaction (so an error that aborts it releases the lock too).
+ *
+ * <p>On a primary: the one row of warden.enforce_lock, locked FOR UPDATE SKIP LOCKED, which
+ * returns no row rather than an error when another run holds it (an error would abort the
+ * caller's transaction, and PL/Java's savepoints do not mix with the SQL function around the
+ * call). Not an advisory lock, which any role may take with no privilege at all and so stop
+ * every scheduled run: locking the row needs UPDATE on the table, which only warden_operator
+ * has, and a plain SELECT (pg_dump's) does not conflict with it. A hot standby can lock no
+ * row, so there the advisory lock remains.
  */
-final class EnforceLock implements AutoCloseable {
+final class EnforceLock {
 
     // pg_advisory locks with two int4 keys: "pgwd" and 1 for enforce.
     static final int KEY_CLASS = 0x70677764;
     static final int KEY_ENFORCE = 1;
 
-    private static final String TRY_XACT = "SELECT pg_catalog.pg_try_advisory_xact_lock(?, ?)";
-    private static final String TRY_SESSION = "SELECT pg_catalog.pg_try_advisory_lock(?, ?)";
-    private static final String UNLOCK = "SELECT pg_catalog.pg_advisory_unlock(?, ?)";
-    private static final String HOLDER = """
+    private static final String LOCK_ROW =
+            "SELECT true FROM warden.enforce_lock FOR UPDATE SKIP LOCKED";
+    // The row's locker is the transaction in its xmax, held by the locking backend.
+    private static final String ROW_HOLDER = """
+        SELECT l.pid FROM warden.enforce_lock AS e
+        JOIN pg_catalog.pg_locks AS l
+          ON l.locktype = 'transactionid' AND l.transactionid = e.xmax
+         AND l.mode = 'ExclusiveLock' AND l.granted
+        WHERE l.pid <> pg_catalog.pg_backend_pid()
+        LIMIT 1
+        """;
+    private static final String TRY_ADVISORY =
+            "SELECT pg_catalog.pg_try_advisory_xact_lock(?, ?)";
+    private static final String ADVISORY_HOLDER = """
         SELECT pid FROM pg_catalog.pg_locks
         WHERE locktype = 'advisory' AND classid::bigint = ? AND objid::bigint = ?
-          AND objsubid = 2 AND granted
+          AND objsubid = 2 AND granted AND pid <> pg_catalog.pg_backend_pid()
         LIMIT 1
         """;
 
-    private final Connection conn;
-    private final boolean session;
-    private final boolean acquired;
-
-    private EnforceLock(Connection conn, boolean session, boolean acquired) {
-        this.conn = conn;
-        this.session = session;
-        this.acquired = acquired;
+    private EnforceLock() {
     }
 
-    static EnforceLock tryAcquire(Connection conn) throws SQLException {
-        boolean session = conn.getAutoCommit();
-        return new EnforceLock(conn, session, call(conn, session ? TRY_SESSION : TRY_XACT));
-    }
-
-    boolean acquired() {
-        return acquired;
-    }
-
-    /** The pid of the backend that holds the lock, or 0 if it was released meanwhile. */
-    int holder() throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(HOLDER)) {
-            ps.setLong(1, KEY_CLASS);
-            ps.setLong(2, KEY_ENFORCE);
+    /** Takes the lock in the caller's transaction, or returns false if another run holds it. */
+    static boolean tryAcquire(Connection conn, Installation installation)
+            throws SQLException {
+        boolean advisory = installation.standby();
+        try (PreparedStatement ps = conn.prepareStatement(advisory ? TRY_ADVISORY : LOCK_ROW)) {
+            if (advisory) {
+                ps.setInt(1, KEY_CLASS);
+                ps.setInt(2, KEY_ENFORCE);
+            }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+                return rs.next() && rs.getBoolean(1);
             }
         }
     }
 
-    @Override
-    public void close() throws SQLException {
-        if (session && acquired) {
-            call(conn, UNLOCK);
-        }
-    }
-
-    private static boolean call(Connection conn, String sql) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setInt(1, KEY_CLASS);
-            ps.setInt(2, KEY_ENFORCE);
+    /** The pid of the backend that holds the lock, or 0 if it was released meanwhile. */
+    static int holder(Connection conn, Installation installation) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                installation.standby() ? ADVISORY_HOLDER : ROW_HOLDER)) {
+            if (installation.standby()) {
+                ps.setLong(1, KEY_CLASS);
+                ps.setLong(2, KEY_ENFORCE);
+            }
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
+                return rs.next() ? rs.getInt(1) : 0;
             }
         }
     }

@@ -23,6 +23,29 @@ public final class Enforcer {
      * the server log: the two never act on the same backend.
      */
     public static List<ActionRow> run(Connection conn, Boolean dryRun) throws SQLException {
+        if (!conn.getAutoCommit()) {
+            return runInTransaction(conn, dryRun);
+        }
+        // The lock lasts for a transaction: a caller in autocommit mode gets one for the call.
+        conn.setAutoCommit(false);
+        try {
+            List<ActionRow> rows = runInTransaction(conn, dryRun);
+            conn.commit();
+            return rows;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                conn.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            conn.setAutoCommit(true);
+        }
+    }
+
+    private static List<ActionRow> runInTransaction(Connection conn, Boolean dryRun)
+            throws SQLException {
         boolean dry = Arguments.flag(conn, "dry_run", dryRun);
         Installation installation = Installation.probe(conn);
         if (!installation.tables()) {
@@ -40,16 +63,14 @@ public final class Enforcer {
             longestWait = longestWait.plus(plan.longestWait());
         }
         Preflight.check(conn, installation, dry, longestWait);
-        try (EnforceLock lock = EnforceLock.tryAcquire(conn)) {
-            if (!lock.acquired()) {
-                String skipped = "enforce skipped: another enforce() run (pid "
-                        + lock.holder() + ") is applying the policies";
-                ServerMessages.notice(conn, skipped);
-                ServerMessages.log(conn, List.of(skipped));
-                return List.of();
-            }
-            return applyAll(conn, installation, plans, dry);
+        if (!EnforceLock.tryAcquire(conn, installation)) {
+            String skipped = "enforce skipped: another enforce() run (pid "
+                    + EnforceLock.holder(conn, installation) + ") is applying the policies";
+            ServerMessages.notice(conn, skipped);
+            ServerMessages.log(conn, List.of(skipped));
+            return List.of();
         }
+        return applyAll(conn, installation, plans, dry);
     }
 
     private static List<ActionRow> applyAll(Connection conn, Installation installation,

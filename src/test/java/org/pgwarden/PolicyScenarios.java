@@ -338,9 +338,10 @@ abstract class PolicyScenarios extends ScenarioBase {
                 }
             });
             Poll.until("the first enforce() to hold its lock", Duration.ofSeconds(20),
-                    () -> scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                            + " AND granted AND classid::bigint = " + EnforceLock.KEY_CLASS
-                            + " AND pid = " + firstPid) == 1);
+                    () -> scalar("SELECT count(*) FROM warden.enforce_lock AS e"
+                            + " JOIN pg_locks AS l ON l.locktype = 'transactionid'"
+                            + " AND l.transactionid = e.xmax AND l.granted"
+                            + " AND l.pid = " + firstPid) == 1);
 
             second = client().enforce(caller, false);
 

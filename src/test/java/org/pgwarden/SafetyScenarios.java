@@ -172,6 +172,29 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
     }
 
+    @Test
+    void aRoleWithoutPrivilegesCannotStopEnforce() throws Exception {
+        String nobody = role("warden_it_safety_nobody");
+        Victim idle = victim("safety-enforce-lock").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+        policy("it_safety_lock", "idle_in_tx", "50 milliseconds", "5 seconds");
+        try (Connection asNobody = server.connect(nobody, PASSWORD, "pgwarden-it-nobody");
+                Statement st = asNobody.createStatement()) {
+            // What stopped every run before: the advisory lock enforce() used.
+            st.executeQuery("SELECT pg_advisory_lock(1885828964, 1)").close();
+            asNobody.setAutoCommit(false);
+            SQLException e = assertThrows(SQLException.class,
+                    () -> st.execute("SELECT FROM warden.enforce_lock FOR UPDATE"));
+            assertEquals(SqlState.INSUFFICIENT_PRIVILEGE.code(), e.getSQLState(),
+                    e.getMessage());
+            asNobody.rollback();
+
+            ActionRow row = rowFor(client().enforce(caller, false), idle);
+
+            assertEquals(Outcome.TERMINATED, row.outcome());
+        }
+    }
+
     // ---- D: operators cannot forge or break the audit -----------------------------------
 
     @Test
