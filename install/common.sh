@@ -41,7 +41,9 @@ require_pgwarden() {
 readonly INSTALL_LOCK_CLASS=1885828964 INSTALL_LOCK_KEY=2
 
 # install_lock_sql: psql commands that take the install lock for the rest of the session;
-# when another run holds it, they say so, with its pid, and wait for it to finish.
+# when another run holds it, they say so, with its pid, and wait for it to finish. Any role
+# may take an advisory lock: one held by a non-superuser is no install, and waiting for it
+# could last forever, so then they say who holds it and stop.
 install_lock_sql() {
     local key="$INSTALL_LOCK_CLASS, $INSTALL_LOCK_KEY" me
     me=$(basename "$0")
@@ -49,15 +51,26 @@ install_lock_sql() {
 SELECT pg_catalog.pg_try_advisory_lock($key) AS pgwarden_locked \gset
 \if :pgwarden_locked
 \else
-SELECT coalesce(string_agg(pid::text, ', '), 'unknown') AS pgwarden_holder
-FROM pg_catalog.pg_locks
-WHERE locktype = 'advisory' AND granted
-  AND classid = $INSTALL_LOCK_CLASS AND objid = $INSTALL_LOCK_KEY AND objsubid = 2
-  AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+SELECT coalesce(string_agg(l.pid::text, ', '), 'unknown') AS pgwarden_holder,
+       coalesce(bool_and(r.rolsuper), true) AS pgwarden_holder_super,
+       coalesce(string_agg(DISTINCT a.usename, ', '), 'unknown') AS pgwarden_holder_role
+FROM pg_catalog.pg_locks AS l
+LEFT JOIN pg_catalog.pg_stat_activity AS a ON a.pid = l.pid
+LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
+WHERE l.locktype = 'advisory' AND l.granted
+  AND l.classid = $INSTALL_LOCK_CLASS AND l.objid = $INSTALL_LOCK_KEY AND l.objsubid = 2
+  AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
 \gset
+\if :pgwarden_holder_super
 \echo $me: another install of pgwarden is running in this database
 \echo $me: waiting for it to finish (pid :pgwarden_holder)
 SELECT pg_catalog.pg_advisory_lock($key) AS pgwarden_locked \gset
+\else
+\echo $me: the install lock is held by pid :pgwarden_holder of role :pgwarden_holder_role,
+\echo $me: not a superuser, so not an install of pgwarden: it must release it first
+\echo $me: (SELECT pg_advisory_unlock_all() in that session, or pg_terminate_backend)
+DO \$\$ BEGIN RAISE EXCEPTION 'pgwarden''s install lock is held by a non-superuser'; END \$\$;
+\endif
 \endif
 SQL
 }

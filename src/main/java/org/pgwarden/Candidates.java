@@ -1,5 +1,9 @@
 package org.pgwarden;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +24,7 @@ public final class Candidates {
         a.pid, %s, %s,
         a.usename, a.application_name, a.datname, host(a.client_addr),
         a.backend_start::text, a.state, (clock_timestamp() - %s)::text,
-        left(a.query, 100),
+        pg_catalog.textsend(left(a.query, 100)),
         %s,
         %s""";
 
@@ -180,9 +184,30 @@ public final class Candidates {
         return new Candidate(rs.getInt(1), rs.getLong(2), rs.getLong(3),
                 selection != null ? selection : Selection.forState(state),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getString(8), state, rs.getString(10), rs.getString(11),
+                rs.getString(8), state, rs.getString(10), preview(rs.getBytes(11)),
                 rs.getBoolean(12), rs.getString(13), blockedCount,
                 waiting == null ? null : pids(waiting));
+    }
+
+    /*
+     * The query's first characters as bytes, decoded here with a replacement character for
+     * what is not UTF-8: a session of a SQL_ASCII database may run a query with any bytes in
+     * it, which pg_stat_activity passes on unchecked, and PL/Java's strict decoding of such a
+     * text column would fail the whole call. textsend gives the bytes as they are stored
+     * when the client encoding is the database's (pgjdbc's UTF8), as in every pgwarden home.
+     */
+    static String preview(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("a replacing decoder reported " + e, e);
+        }
     }
 
     /** The pids of a comma-separated list, which PL/Java reads faster than an array. */

@@ -287,6 +287,30 @@ class InstallScriptIT {
     }
 
     @Test
+    void anInstallLockHeldByANonSuperuserIsNamedAndNotWaitedFor() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT lock-holder case:"
+                    + " PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        // Any role may take an advisory lock: today install.sh would wait for it forever.
+        server.execute("DROP ROLE IF EXISTS warden_it_lock_holder");
+        server.execute("CREATE ROLE warden_it_lock_holder LOGIN PASSWORD 'warden-it'");
+        try (Connection holder = server.connect("warden_it_lock_holder", "warden-it",
+                "pgwarden-it-lock-holder"); Statement st = holder.createStatement()) {
+            st.executeQuery("SELECT pg_advisory_lock(1885828964, 2)").close();
+
+            Scripts.Result result = installQuietly(Map.of());
+
+            assertNotEquals(0, result.exitCode(), result.output());
+            assertTrue(result.output().contains("the install lock is held by pid "
+                    + pidOf(holder) + " of role warden_it_lock_holder"), result.output());
+        } finally {
+            server.execute("DROP ROLE IF EXISTS warden_it_lock_holder");
+        }
+    }
+
+    @Test
     void aMissingJarIsNamedByThePathLookedAt() throws Exception {
         Scripts.Result result = installQuietly(Map.of("PGWARDEN_JAR",
                 "/nonexistent/pgwarden-it/pgwarden.jar"));

@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -192,6 +196,48 @@ abstract class SafetyScenarios extends ScenarioBase {
             ActionRow row = rowFor(client().enforce(caller, false), idle);
 
             assertEquals(Outcome.TERMINATED, row.outcome());
+        }
+    }
+
+    @Test
+    void aQueryWithBytesThatAreNotUtf8NeitherStopsTheCallNorEscapesIt() throws Exception {
+        // A SQL_ASCII database takes any bytes, and pg_stat_activity shows them to every
+        // database of the cluster as they are.
+        String database = "warden_it_ascii";
+        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.execute("CREATE DATABASE " + database + " ENCODING 'SQL_ASCII'"
+                + " LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        Path script = Files.createTempFile("pgwarden-it-ascii", ".sql");
+        Process psql = null;
+        try {
+            Files.write(script, new byte[] {'S', 'E', 'L', 'E', 'C', 'T', ' ', '/', '*', ' ',
+                (byte) 0xff, (byte) 0xfe, ' ', '*', '/', ' ', 'p', 'g', '_', 's', 'l', 'e', 'e',
+                'p', '(', '6', '0', ')', ';', '\n'});
+            String app = TestServer.VICTIM_APP + "-ascii";
+            ProcessBuilder pb = new ProcessBuilder(server.bindir.resolve("psql").toString(),
+                    "-X", "-h", server.host, "-p", String.valueOf(server.port), "-U",
+                    server.superuser, "-d", database, "-f", script.toString())
+                    .redirectErrorStream(true);
+            pb.environment().put("PGAPPNAME", app);
+            pb.environment().put("PGCLIENTENCODING", "SQL_ASCII");
+            psql = pb.start();
+            Poll.until("the SQL_ASCII session's query to run", Duration.ofSeconds(20),
+                    () -> activityCount("application_name = '" + app + "' AND state = 'active'"
+                            + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
+
+            List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+
+            ActionRow row = rows.stream().filter(r -> app.equals(r.applicationName()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no row: " + rows));
+            assertEquals(Outcome.CANCELLED, row.outcome());
+            assertTrue(row.queryPreview().contains("\ufffd"), row.queryPreview());
+            assertTrue(psql.waitFor(20, TimeUnit.SECONDS), "psql did not end");
+        } finally {
+            if (psql != null) {
+                psql.destroyForcibly();
+            }
+            Files.delete(script);
+            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
