@@ -25,13 +25,15 @@ public final class BlockerTerminator {
      */
     public static List<ActionRow> run(Connection conn, String minWait, String grace,
             Boolean dryRun) throws SQLException {
-        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
-        Interval wait = Arguments.threshold(conn, "min_wait", minWait);
-        Interval patience = Arguments.grace(conn, "grace", grace);
-        Installation installation = Installation.probe(conn);
-        Preflight.check(conn, installation, dry, longestWait(patience));
-        return resolve(conn, installation, Run.of(conn, FUNCTION), wait, patience,
-                Filter.NONE, Set.of(), dry);
+        return OneTransaction.run(conn, () -> {
+            boolean dry = Arguments.flag(conn, "dry_run", dryRun);
+            Interval wait = Arguments.threshold(conn, "min_wait", minWait);
+            Interval patience = Arguments.grace(conn, "grace", grace);
+            Installation installation = Installation.probe(conn);
+            Preflight.check(conn, installation, dry, longestWait(patience));
+            return resolve(conn, installation, Run.of(conn, FUNCTION), wait, patience,
+                    Filter.NONE, Set.of(), dry);
+        });
     }
 
     /**

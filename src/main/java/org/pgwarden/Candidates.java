@@ -32,7 +32,8 @@ public final class Candidates {
     }
 
     /**
-     * Client backends other than the caller's own that match {@code selection}, have been
+     * Client backends other than the caller's own and other pgwarden calls in progress
+     * ({@link Preflight#MARK_CALL}) that match {@code selection}, have been
      * in it longer than {@code threshold} and match {@code filter}; with
      * {@code onlyBlocking}, only those that hold a lock another backend waits for. Oldest
      * first.
@@ -42,12 +43,18 @@ public final class Candidates {
             throws SQLException {
         String since = selection.since();
         String sql = """
-            WITH %s
+            WITH %s,
+            calls AS MATERIALIZED (
+                SELECT l.pid FROM pg_catalog.pg_locks AS l
+                WHERE l.locktype = 'relation' AND l.granted AND l.pid IS NOT NULL
+                  AND l.relation = pg_catalog.to_regclass('warden.enforce_lock')
+            )
             SELECT %s, NULL::integer, NULL::text
             FROM pg_catalog.pg_stat_activity AS a
             LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
             WHERE a.backend_type = 'client backend'
               AND a.pid <> pg_catalog.pg_backend_pid()
+              AND a.pid NOT IN (SELECT calls.pid FROM calls)
               AND %s
               AND %s < clock_timestamp() - ?::interval
               AND %s

@@ -23,25 +23,7 @@ public final class Enforcer {
      * the server log: the two never act on the same backend.
      */
     public static List<ActionRow> run(Connection conn, Boolean dryRun) throws SQLException {
-        if (!conn.getAutoCommit()) {
-            return runInTransaction(conn, dryRun);
-        }
-        // The lock lasts for a transaction: a caller in autocommit mode gets one for the call.
-        conn.setAutoCommit(false);
-        try {
-            List<ActionRow> rows = runInTransaction(conn, dryRun);
-            conn.commit();
-            return rows;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                conn.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            conn.setAutoCommit(true);
-        }
+        return OneTransaction.run(conn, () -> runInTransaction(conn, dryRun));
     }
 
     private static List<ActionRow> runInTransaction(Connection conn, Boolean dryRun)

@@ -27,14 +27,16 @@ public final class IdleTransactionReaper {
      */
     public static List<ActionRow> run(Connection conn, String threshold, Boolean dryRun,
             Boolean onlyBlocking) throws SQLException {
-        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
-        boolean blocking = Arguments.flag(conn, "only_blocking", onlyBlocking);
-        Interval limit = Arguments.threshold(conn, "threshold", threshold);
-        Installation installation = Installation.probe(conn);
-        Preflight.check(conn, installation, dry, longestWait());
-        List<Candidate> targets = Candidates.select(conn, installation,
-                Selection.IDLE_IN_TRANSACTION, limit, Filter.NONE, blocking);
-        return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, dry);
+        return OneTransaction.run(conn, () -> {
+            boolean dry = Arguments.flag(conn, "dry_run", dryRun);
+            boolean blocking = Arguments.flag(conn, "only_blocking", onlyBlocking);
+            Interval limit = Arguments.threshold(conn, "threshold", threshold);
+            Installation installation = Installation.probe(conn);
+            Preflight.check(conn, installation, dry, longestWait());
+            List<Candidate> targets = Candidates.select(conn, installation,
+                    Selection.IDLE_IN_TRANSACTION, limit, Filter.NONE, blocking);
+            return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, dry);
+        });
     }
 
     /** The longest the call waits after its signals: for the terminated to exit. */

@@ -20,16 +20,18 @@ public final class LongRunningCanceller {
      */
     public static List<ActionRow> run(Connection conn, String threshold, Boolean escalate,
             String grace, Boolean dryRun) throws SQLException {
-        boolean escalating = Arguments.flag(conn, "escalate", escalate);
-        boolean dry = Arguments.flag(conn, "dry_run", dryRun);
-        Interval limit = Arguments.threshold(conn, "threshold", threshold);
-        Interval wait = Arguments.grace(conn, "grace", grace);
-        Installation installation = Installation.probe(conn);
-        Preflight.check(conn, installation, dry, longestWait(escalating, wait));
-        List<Candidate> targets = Candidates.select(conn, installation,
-                Selection.LONG_RUNNING, limit, Filter.NONE, false);
-        return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, escalating, wait,
-                dry);
+        return OneTransaction.run(conn, () -> {
+            boolean escalating = Arguments.flag(conn, "escalate", escalate);
+            boolean dry = Arguments.flag(conn, "dry_run", dryRun);
+            Interval limit = Arguments.threshold(conn, "threshold", threshold);
+            Interval wait = Arguments.grace(conn, "grace", grace);
+            Installation installation = Installation.probe(conn);
+            Preflight.check(conn, installation, dry, longestWait(escalating, wait));
+            List<Candidate> targets = Candidates.select(conn, installation,
+                    Selection.LONG_RUNNING, limit, Filter.NONE, false);
+            return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, escalating, wait,
+                    dry);
+        });
     }
 
     /** The longest the call waits after its signals: grace, then the terminated's exit. */

@@ -21,6 +21,15 @@ final class Preflight {
     /** Time left for the work around the waits: selection, signals, audit, result. */
     static final Duration MARGIN = Duration.ofSeconds(1);
 
+    /*
+     * The mark of a call in progress, which selections pass over (Candidates), so that one
+     * pgwarden call never cancels another while it waits out its grace: a lock on
+     * warden.enforce_lock in a mode that needs UPDATE on it, which only warden_operator has,
+     * so that no other role can wear the mark to shield its own queries. ROW SHARE conflicts
+     * with nothing a call takes, and a hot standby allows it.
+     */
+    static final String MARK_CALL = "LOCK TABLE warden.enforce_lock IN ROW SHARE MODE";
+
     private static final String FIRST_LOOK = """
         SELECT (extract(epoch FROM pg_catalog.statement_timestamp()) * 1000000)::bigint,
                (extract(epoch FROM pg_catalog.now()) * 1000000)::bigint
@@ -71,6 +80,11 @@ final class Preflight {
             Duration longestWait) throws SQLException {
         if (dryRun) {
             return;
+        }
+        if (installation.tables() && !conn.getAutoCommit()) {
+            try (Statement st = conn.createStatement()) {
+                st.execute(MARK_CALL);
+            }
         }
         long firstStatement;
         long firstTransaction;

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,41 @@ abstract class SafetyScenarios extends ScenarioBase {
             }
             Files.delete(script);
             server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    @Test
+    void aCallWaitingOutItsGraceIsNeverSignalledByAnother() throws Exception {
+        Victim stubborn = victim("safety-first-call").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+        try (Connection first = server.connect()) {
+            int firstPid = pidOf(first);
+            CompletableFuture<List<ActionRow>> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client().cancelLongRunning(first, "50 milliseconds", true,
+                            "3 seconds", false);
+                } catch (SQLException e) {
+                    throw new Victim.RuntimeSqlException(e);
+                }
+            });
+            Poll.until("the first call to wait out its grace", Duration.ofSeconds(20),
+                    () -> swallowedCancels(stubborn) == 1);
+            Poll.until("the first call's transaction to be older than 100 ms",
+                    Duration.ofSeconds(20), () -> activityCount("pid = " + firstPid
+                            + " AND xact_start < clock_timestamp() - interval '100 ms'") == 1);
+
+            // Both kinds a second call could take the first for: a long query, an idle
+            // transaction between two of its statements.
+            List<ActionRow> second = new ArrayList<>(
+                    client().cancelLongRunning(caller, "50 milliseconds", false, "1 second",
+                            false));
+            second.addAll(client().reapIdleInTx(caller, "10 milliseconds", false));
+
+            assertTrue(second.stream().noneMatch(r -> r.pid() == firstPid), second.toString());
+            ActionRow row = rowFor(waiting.get(30, TimeUnit.SECONDS), stubborn);
+            assertEquals(Outcome.TERMINATED, row.outcome());
+            assertEquals(List.of("cancel/still running", "terminate/terminated"),
+                    audit(stubborn));
         }
     }
 

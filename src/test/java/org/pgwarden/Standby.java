@@ -176,10 +176,8 @@ final class Standby implements AutoCloseable {
 
     /** The standby's own server log so far (not the primary's, which the copy held). */
     String serverLog() throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_read_file(pg_current_logfile())")) {
-            rs.next();
-            return rs.getString(1);
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            return TestServer.readLog(st);
         }
     }
 

@@ -114,13 +114,25 @@ final class TestServer {
         }
     }
 
-    /** The server log so far, or null when the server keeps no log file SQL can read. */
+    /**
+     * The server log so far, or null when the server keeps no log file SQL can read. Read as
+     * bytes: the server writes a statement's text as the client sent it, which need not be
+     * UTF-8 (a SQL_ASCII database's), and pg_read_file would refuse the whole file.
+     */
     String serverLog() throws SQLException {
-        try (Connection c = connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT CASE WHEN pg_current_logfile() IS NOT NULL"
-                        + " THEN pg_read_file(pg_current_logfile()) END")) {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            return readLog(st);
+        }
+    }
+
+    /** The current log file of the server {@code st} is connected to, decoded leniently. */
+    static String readLog(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT CASE WHEN pg_current_logfile() IS NOT NULL"
+                + " THEN pg_read_binary_file(pg_current_logfile()) END")) {
             rs.next();
-            return rs.getString(1);
+            byte[] log = rs.getBytes(1);
+            return log == null ? null
+                    : new String(log, java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
