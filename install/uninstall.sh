@@ -41,7 +41,8 @@ DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),
 DO $$
 BEGIN
     IF shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'warden_operator'),
-            'pg_authid') = 'pgwarden home database: ' || quote_ident(current_database()) THEN
+            'pg_authid') = 'pgwarden home database: '
+                || (SELECT oid FROM pg_database WHERE datname = current_database()) THEN
         COMMENT ON ROLE warden_operator IS NULL;
     END IF;
 END

@@ -24,14 +24,11 @@ END';
    one on the cluster-wide role. Run this file in one transaction that stops at the first
    error (psql -v ON_ERROR_STOP=1 -1 -f), as the deployment descriptor always is. */
 DO 'DECLARE
-    home text := (SELECT pg_catalog.substr(c.mark, 25)
-     FROM (SELECT pg_catalog.shobj_description(r.oid, ''pg_authid'') AS mark
-           FROM pg_catalog.pg_roles AS r
-           WHERE r.rolname = ''warden_operator'') AS c
-     WHERE c.mark LIKE ''pgwarden home database: %''
-       AND c.mark <> ''pgwarden home database: '' || pg_catalog.quote_ident(pg_catalog.current_database())
-       AND EXISTS (SELECT FROM pg_catalog.pg_database AS d
-                   WHERE ''pgwarden home database: '' || pg_catalog.quote_ident(d.datname) = c.mark));
+    home text := (SELECT pg_catalog.quote_ident(d.datname)
+     FROM pg_catalog.pg_roles AS r, pg_catalog.pg_database AS d
+     WHERE r.rolname = ''warden_operator''
+       AND pg_catalog.shobj_description(r.oid, ''pg_authid'') = ''pgwarden home database: '' || d.oid
+       AND d.datname <> pg_catalog.current_database());
 BEGIN
     IF home IS NOT NULL THEN
         RAISE EXCEPTION USING ERRCODE = ''55000'',
@@ -41,7 +38,8 @@ BEGIN
             HINT = ''Install it there only, or uninstall it there first.'';
     END IF;
     EXECUTE pg_catalog.format(''COMMENT ON ROLE warden_operator IS %L'',
-        ''pgwarden home database: '' || pg_catalog.quote_ident(pg_catalog.current_database()));
+        ''pgwarden home database: '' || (SELECT d.oid FROM pg_catalog.pg_database AS d
+                     WHERE d.datname = pg_catalog.current_database()));
 END';
 
 CREATE SCHEMA IF NOT EXISTS warden;

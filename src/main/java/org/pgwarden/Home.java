@@ -6,9 +6,9 @@ package org.pgwarden;
  * the audit log live in the database where sql/schema.sql ran. Two installations would be two
  * configurations that silently disagree about the same sessions (and enforce()'s advisory
  * lock, being per database, would not keep their runs apart). So the first installation
- * records its database on the cluster-wide role warden_operator, as its comment; a second
- * installation is refused, and so is any call made in another database, until the home is
- * uninstalled or its database dropped.
+ * records its database, by OID (which a rename keeps), on the cluster-wide role
+ * warden_operator, as its comment; a second installation is refused, and so is any call
+ * made in another database, until the home is uninstalled or its database dropped.
  */
 final class Home {
 
@@ -19,15 +19,11 @@ final class Home {
      * than the current one and still exists; else NULL.
      */
     static final String ELSEWHERE = """
-        (SELECT pg_catalog.substr(c.mark, %1$d)
-         FROM (SELECT pg_catalog.shobj_description(r.oid, 'pg_authid') AS mark
-               FROM pg_catalog.pg_roles AS r
-               WHERE r.rolname = 'warden_operator') AS c
-         WHERE c.mark LIKE '%2$s%%'
-           AND c.mark <> '%2$s' || pg_catalog.quote_ident(pg_catalog.current_database())
-           AND EXISTS (SELECT FROM pg_catalog.pg_database AS d
-                       WHERE '%2$s' || pg_catalog.quote_ident(d.datname) = c.mark))"""
-            .formatted(MARK.length() + 1, MARK);
+        (SELECT pg_catalog.quote_ident(d.datname)
+         FROM pg_catalog.pg_roles AS r, pg_catalog.pg_database AS d
+         WHERE r.rolname = 'warden_operator'
+           AND pg_catalog.shobj_description(r.oid, 'pg_authid') = '%1$s' || d.oid
+           AND d.datname <> pg_catalog.current_database())""".formatted(MARK);
 
     /** The refusal's message, detail and hint, after the home's quoted name. */
     static final String REFUSED = "pgwarden's home in this cluster is database ";
@@ -51,7 +47,8 @@ final class Home {
                     HINT = ''Install it there only, or uninstall it there first.'';
             END IF;
             EXECUTE pg_catalog.format(''COMMENT ON ROLE warden_operator IS %%L'',
-                ''%4$s'' || pg_catalog.quote_ident(pg_catalog.current_database()));
+                ''%4$s'' || (SELECT d.oid FROM pg_catalog.pg_database AS d
+                             WHERE d.datname = pg_catalog.current_database()));
         END';""".formatted(ELSEWHERE.replace("'", "''").replace("\n", "\n    "),
             SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code(), DETAIL.replace("'", "''"),
             MARK);
