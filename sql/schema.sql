@@ -340,7 +340,7 @@ INSERT INTO warden.enforce_lock DEFAULT VALUES ON CONFLICT DO NOTHING;
 COMMENT ON TABLE warden.enforce_lock IS
 'One row: enforce() holds it FOR UPDATE while it applies the policies.';
 REVOKE ALL ON warden.enforce_lock FROM PUBLIC;
-GRANT UPDATE ON warden.enforce_lock TO warden_operator;
+GRANT SELECT, UPDATE ON warden.enforce_lock TO warden_operator;
 
 CREATE TABLE IF NOT EXISTS warden.action_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -180,7 +180,7 @@ abstract class SafetyScenarios extends ScenarioBase {
     @Test
     void aRoleWithoutPrivilegesCannotStopEnforce() throws Exception {
         String nobody = role("warden_it_safety_nobody");
-        Victim idle = victim("safety-enforce-lock").idleInTransaction("SELECT 1");
+        Victim idle = victim(nobody, "safety-enforce-lock").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
         policy("it_safety_lock", "idle_in_tx", "50 milliseconds", "5 seconds");
         try (Connection asNobody = server.connect(nobody, PASSWORD, "pgwarden-it-nobody");
@@ -194,9 +194,14 @@ abstract class SafetyScenarios extends ScenarioBase {
                     e.getMessage());
             asNobody.rollback();
 
-            ActionRow row = rowFor(client().enforce(caller, false), idle);
+            // An operator, as a pg_cron job runs it.
+            String operator = role("warden_it_safety_enforcer");
+            client().grantOperator(caller, operator);
+            try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op")) {
+                ActionRow row = rowFor(client().enforce(asOperator, false), idle);
 
-            assertEquals(Outcome.TERMINATED, row.outcome());
+                assertEquals(Outcome.TERMINATED, row.outcome());
+            }
         }
     }
 
