@@ -31,8 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 abstract class LockRootScenarios extends ScenarioBase {
 
-    /** A prepared transaction's gid with a quote, a backslash and a tab. */
-    static final String NASTY_GID = "it_o'brien \\ \"x\"\tend";
+    /**
+     * A prepared transaction's gid with a quote, a backslash, a tab and a right-to-left
+     * override, which would show the rest of a line reversed.
+     */
+    static final String NASTY_GID = "it_o'brien \\ \"x\"\tend\u202egnp";
 
     /**
      * Opens the connection a client uses for the root of a lock wait, with this
@@ -400,20 +403,27 @@ abstract class LockRootScenarios extends ScenarioBase {
 
     /** An E'' literal of {@code text}, written independently of the code under test. */
     static String literal(String text) {
-        if (!text.contains("\\") && text.chars().noneMatch(Character::isISOControl)) {
+        if (!text.contains("\\") && text.chars().noneMatch(LockRootScenarios::invisible)) {
             return "'" + text.replace("'", "''") + "'";
         }
         StringBuilder out = new StringBuilder("E'");
         for (char ch : text.toCharArray()) {
             if (ch == '\\' || ch == '\'') {
                 out.append('\\').append(ch);
-            } else if (Character.isISOControl(ch)) {
+            } else if (invisible(ch)) {
                 out.append(String.format("\\u%04x", (int) ch));
             } else {
                 out.append(ch);
             }
         }
         return out.append('\'').toString();
+    }
+
+    /** What PreparedBlockers escapes in a literal: controls and invisible characters. */
+    static boolean invisible(int ch) {
+        return Character.isISOControl(ch) || ch == 0xad || ch >= 0x200b && ch <= 0x200f
+                || ch >= 0x2028 && ch <= 0x202e || ch >= 0x2060 && ch <= 0x2069
+                || ch == 0xfeff;
     }
 
     static String lockExclusively(String table) {
