@@ -23,6 +23,9 @@ final class Batch {
      */
     static final Duration EXIT_WAIT = Duration.ofSeconds(5);
 
+    /** The least time a cancel has before an escalation; see {@link #escalationWait}. */
+    static final Duration MIN_ESCALATION_WAIT = Duration.ofMillis(200);
+
     private final Connection conn;
     private final Installation installation;
     private final Run run;
@@ -94,7 +97,8 @@ final class Batch {
     void settleCancels(List<Candidate> cancelled, Interval grace, boolean escalate,
             BiPredicate<Candidate, Activity.Seen> done, Function<Candidate, String> stillWhy)
             throws SQLException {
-        List<Candidate> stopped = Activity.await(conn, cancelled, done, grace.duration());
+        List<Candidate> stopped = Activity.await(conn, cancelled, done,
+                escalate ? escalationWait(grace) : grace.duration());
         List<Candidate> ignoring = new ArrayList<>(cancelled);
         ignoring.removeAll(stopped);
         for (Candidate c : stopped) {
@@ -116,6 +120,17 @@ final class Batch {
             }
         }
         awaitExit(terminated);
+    }
+
+    /**
+     * How long a cancel has before its escalation: the grace asked for, but never less than
+     * {@link #MIN_ESCALATION_WAIT}. A cancel takes effect within milliseconds, yet a backend
+     * that honours it shows its query active until then: with a shorter wait it would be
+     * terminated for a query it had already given up.
+     */
+    static Duration escalationWait(Interval grace) {
+        return grace.duration().compareTo(MIN_ESCALATION_WAIT) < 0 ? MIN_ESCALATION_WAIT
+                : grace.duration();
     }
 
     /**

@@ -67,7 +67,7 @@ public final class BlockerTerminator {
      * cancelled ones' grace, then the exit of those terminated after it.
      */
     static Duration longestWait(Interval grace) {
-        return Batch.EXIT_WAIT.plus(grace.duration()).plus(Batch.EXIT_WAIT);
+        return Batch.EXIT_WAIT.plus(Batch.escalationWait(grace)).plus(Batch.EXIT_WAIT);
     }
 
     private static List<ActionRow> act(Connection conn, Installation installation, Run run,

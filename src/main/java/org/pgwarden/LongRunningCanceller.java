@@ -36,7 +36,7 @@ public final class LongRunningCanceller {
 
     /** The longest the call waits after its signals: grace, then the terminated's exit. */
     static Duration longestWait(boolean escalate, Interval grace) {
-        return escalate ? grace.duration().plus(Batch.EXIT_WAIT) : grace.duration();
+        return escalate ? Batch.escalationWait(grace).plus(Batch.EXIT_WAIT) : grace.duration();
     }
 
     /** Acts on targets already selected; see {@link #run}. */

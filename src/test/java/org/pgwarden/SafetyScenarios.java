@@ -282,6 +282,22 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
     }
 
+    @Test
+    void aSessionThatHonoursTheCancelIsNotEscalatedEvenWithNoGrace() throws Exception {
+        for (String grace : List.of("0", "20 milliseconds")) {
+            Victim sleeper = victim("safety-no-grace").start("SELECT pg_sleep(60)");
+            sleeper.awaitAge("100 milliseconds");
+
+            ActionRow row = rowFor(cancel("50 milliseconds", true, grace, false), sleeper);
+
+            assertEquals(Action.CANCEL, row.action(), "grace " + grace);
+            assertEquals(Outcome.CANCELLED, row.outcome(), "grace " + grace);
+            assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
+            sleeper.assertUsable();
+            sleeper.close();
+        }
+    }
+
     // ---- D: operators cannot forge or break the audit -----------------------------------
 
     @Test
