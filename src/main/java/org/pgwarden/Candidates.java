@@ -22,7 +22,8 @@ public final class Candidates {
 
     private static final String COLUMNS = """
         a.pid, %s, %s,
-        a.usename, a.application_name, a.datname, host(a.client_addr),
+        pg_catalog.textsend(a.usename::text), pg_catalog.textsend(a.application_name),
+        pg_catalog.textsend(a.datname::text), host(a.client_addr),
         a.backend_start::text, a.state, (clock_timestamp() - %s)::text,
         pg_catalog.textsend(left(a.query, 100)),
         %s,
@@ -138,7 +139,7 @@ public final class Candidates {
                 WHERE roots.node = 0
             )
             SELECT %s, cardinality(roots.waiting), array_to_string(roots.waiting, ','),
-                   a.node, a.backend_type, a.gid_literal, roots.due,
+                   a.node, a.backend_type, pg_catalog.textsend(a.gid_literal), roots.due,
                    coalesce(%s, false), a.pid = pg_catalog.pg_backend_pid()
             FROM roots
             JOIN root_activity AS a ON a.node = roots.node
@@ -156,7 +157,7 @@ public final class Candidates {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     roots.add(new LockRoot(candidate(rs, Selection.LOCK_ROOT), rs.getLong(16),
-                            rs.getString(17), rs.getString(18), rs.getBoolean(19),
+                            rs.getString(17), lenient(rs.getBytes(18)), rs.getBoolean(19),
                             rs.getBoolean(20), rs.getBoolean(21)));
                 }
             }
@@ -190,20 +191,22 @@ public final class Candidates {
         String waiting = rs.getString(15);
         return new Candidate(rs.getInt(1), rs.getLong(2), rs.getLong(3),
                 selection != null ? selection : Selection.forState(state),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getString(8), state, rs.getString(10), preview(rs.getBytes(11)),
+                lenient(rs.getBytes(4)), lenient(rs.getBytes(5)), lenient(rs.getBytes(6)),
+                rs.getString(7),
+                rs.getString(8), state, rs.getString(10), lenient(rs.getBytes(11)),
                 rs.getBoolean(12), rs.getString(13), blockedCount,
                 waiting == null ? null : pids(waiting));
     }
 
     /*
-     * The query's first characters as bytes, decoded here with a replacement character for
-     * what is not UTF-8: a session of a SQL_ASCII database may run a query with any bytes in
-     * it, which pg_stat_activity passes on unchecked, and PL/Java's strict decoding of such a
-     * text column would fail the whole call. textsend gives the bytes as they are stored
-     * when the client encoding is the database's (pgjdbc's UTF8), as in every pgwarden home.
+     * What a client chose (role, application, database and prepared transaction names, the
+     * query's first characters) as bytes, decoded here with a replacement character for what
+     * is not UTF-8: a SQL_ASCII database takes any bytes, pg_stat_activity and the shared
+     * catalogs pass them on unchecked, and PL/Java's strict decoding of such a text column
+     * would fail the whole call. textsend gives the bytes as they are stored when the client
+     * encoding is the database's (pgjdbc's UTF8), as in every pgwarden home.
      */
-    static String preview(byte[] bytes) {
+    static String lenient(byte[] bytes) {
         if (bytes == null) {
             return null;
         }

@@ -298,6 +298,68 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
     }
 
+    @Test
+    void aDatabaseNameThatIsNotUtf8NeitherStopsTheCallNorEscapesIt() throws Exception {
+        // Any role with CREATEDB may name a database so from a SQL_ASCII one.
+        String database = "warden_it_ascii2";
+        byte[] odd = {'w', 'a', 'r', 'd', 'e', 'n', '_', 'i', 't', '_', (byte) 0xff};
+        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.execute("CREATE DATABASE " + database + " ENCODING 'SQL_ASCII'"
+                + " LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        Path script = Files.createTempFile("pgwarden-it-ascii", ".sql");
+        Process psql = null;
+        String app = TestServer.VICTIM_APP + "-ascii-db";
+        try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+            out.write("CREATE DATABASE \"".getBytes());
+            out.write(odd);
+            out.write("\" TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C';\n\\c \""
+                    .getBytes());
+            out.write(odd);
+            out.write("\"\nBEGIN;\nSELECT 1;\n\\! sleep 60\n".getBytes());
+            Files.write(script, out.toByteArray());
+            ProcessBuilder pb = new ProcessBuilder(server.bindir.resolve("psql").toString(),
+                    "-X", "-h", server.host, "-p", String.valueOf(server.port), "-U",
+                    server.superuser, "-d", database, "-f", script.toString())
+                    .redirectErrorStream(true);
+            pb.environment().put("PGAPPNAME", app);
+            pb.environment().put("PGCLIENTENCODING", "SQL_ASCII");
+            psql = pb.start();
+            Poll.until("the session in the oddly named database to idle in its transaction",
+                    Duration.ofSeconds(20), () -> activityCount("application_name = '" + app
+                            + "' AND state = 'idle in transaction'"
+                            + " AND state_change < clock_timestamp() - interval '100 ms'") == 1);
+
+            List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+
+            ActionRow row = rows.stream().filter(r -> app.equals(r.applicationName()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no row: " + rows));
+            assertEquals(Outcome.TERMINATED, row.outcome());
+            assertEquals("warden_it_\ufffd", row.datname());
+        } finally {
+            if (psql != null) {
+                psql.destroyForcibly();
+            }
+            server.terminateVictims();
+            // Named by its bytes, from the SQL_ASCII database: ours cannot spell it.
+            try (java.io.ByteArrayOutputStream drop = new java.io.ByteArrayOutputStream()) {
+                drop.write("DROP DATABASE IF EXISTS \"".getBytes());
+                drop.write(odd);
+                drop.write("\" WITH (FORCE);\n".getBytes());
+                Files.write(script, drop.toByteArray());
+                ProcessBuilder pb = new ProcessBuilder(server.bindir.resolve("psql").toString(),
+                        "-X", "-q", "-h", server.host, "-p", String.valueOf(server.port), "-U",
+                        server.superuser, "-d", database, "-f", script.toString())
+                        .redirectErrorStream(true);
+                pb.environment().put("PGCLIENTENCODING", "SQL_ASCII");
+                Process dropper = pb.start();
+                dropper.getInputStream().readAllBytes();
+                dropper.waitFor(30, TimeUnit.SECONDS);
+            }
+            Files.delete(script);
+            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
     // ---- D: operators cannot forge or break the audit -----------------------------------
 
     @Test
