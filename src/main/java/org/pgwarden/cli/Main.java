@@ -3,13 +3,13 @@ package org.pgwarden.cli;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import org.pgwarden.BackendReport;
 import org.pgwarden.BlockerTerminator;
 import org.pgwarden.Enforcer;
 import org.pgwarden.IdleTransactionReaper;
 import org.pgwarden.LongRunningCanceller;
+import org.pgwarden.OneTransaction;
 import org.pgwarden.SqlState;
 
 /**
@@ -69,7 +69,8 @@ public final class Main {
             return CANNOT_CONNECT;
         }
         try (conn) {
-            Result result = inOneTransaction(conn, () -> {
+            // The whole call in one transaction, search_path pinned (OneTransaction).
+            Result result = OneTransaction.run(conn, () -> {
                 OperatorCheck.check(conn);
                 return execute(options, conn, err, terminal);
             });
@@ -86,39 +87,6 @@ public final class Main {
                 return BAD_ARGUMENTS;
             }
             return SqlState.INSUFFICIENT_PRIVILEGE.matches(e) ? PERMISSION_DENIED : FAILED;
-        }
-    }
-
-    /** Work on the connection that may fail with an SQLException. */
-    private interface Work {
-        Result run() throws SQLException;
-    }
-
-    /*
-     * The whole call is one transaction, as it is inside the server: behind a pooler in
-     * transaction mode (pgbouncer) every statement of it then reaches the same backend, so
-     * the settings that carry a log line, the enforce lock and the audit stay together; and
-     * search_path is pinned for it, as the SQL functions pin theirs, so that objects a
-     * database owner or any role with CREATE on a schema of the path put there are never
-     * run in place of pg_catalog's (the connection's own path comes from the server, its
-     * owner and the client).
-     */
-    private static Result inOneTransaction(Connection conn, Work work) throws SQLException {
-        conn.setAutoCommit(false);
-        try {
-            try (Statement st = conn.createStatement()) {
-                st.execute("SET LOCAL search_path = pg_catalog, pg_temp");
-            }
-            Result result = work.run();
-            conn.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                conn.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
         }
     }
 
