@@ -178,6 +178,51 @@ abstract class LockRootScenarios extends ScenarioBase {
         assertEquals("Lock", waitEventType(stuck));
     }
 
+    // ---- when a wait began: pg_locks.waitstart exists from PostgreSQL 14 ---------------
+
+    @Test
+    void from14AWaitCountsFromWhenTheLockWaitBegan() throws Exception {
+        assumeMinimumServerVersion(14, "pg_locks.waitstart");
+        Victim holder = holderOfALateWait("late-wait-14");
+
+        List<ActionRow> rows = client().terminateBlockers(caller, LATE_WAIT_MIN_WAIT,
+                "1 second", false);
+
+        assertTrue(rows.stream().noneMatch(r -> r.pid() == holder.pid),
+                "a wait that began just now counted from its query's start: " + rows);
+        assertEquals("idle in transaction", holder.stateSeen());
+    }
+
+    @Test
+    void before14AWaitCountsFromItsQueryStart() throws Exception {
+        assumeServerVersionBefore(14, "no pg_locks.waitstart: the query's start is the"
+                + " earliest the wait can have begun");
+        Victim holder = holderOfALateWait("late-wait-13");
+
+        List<ActionRow> rows = client().terminateBlockers(caller, LATE_WAIT_MIN_WAIT,
+                "1 second", false);
+
+        assertEquals(Outcome.TERMINATED, rowFor(rows, holder).outcome());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), holder.nextStatementSqlState());
+    }
+
+    /** Shorter than the waiter's statement has run, much longer than its lock wait. */
+    private static final String LATE_WAIT_MIN_WAIT = "3 seconds";
+
+    /**
+     * The holder of a lock whose waiter's statement ran 4 s before it began to wait for it:
+     * its wait has just begun, its query is 4 s old.
+     */
+    private Victim holderOfALateWait(String name) throws Exception {
+        String table = table("warden_it_" + name.replace('-', '_'));
+        Victim holder = victim(name + "-holder").idleInTransaction(
+                "LOCK TABLE " + table + " IN ACCESS SHARE MODE");
+        Victim waiter = victim(name + "-waiter").start("DO $$ BEGIN PERFORM pg_sleep(4);"
+                + " LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE; END $$");
+        awaitLockWait(waiter);
+        return holder;
+    }
+
     // ---- roots that stay -------------------------------------------------------------
 
     @Test

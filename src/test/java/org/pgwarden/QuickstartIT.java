@@ -36,7 +36,8 @@ class QuickstartIT {
 
         String output = quickstart("--no-build");
 
-        assertTrue(output.contains("==> started a throwaway cluster"), output);
+        assertTrue(output.contains("==> started a throwaway cluster ("
+                + TestServer.findBindir() + ")"), output);
         if (plJava) {
             assertTrue(output.contains("pgwarden installed in database postgres"), output);
             assertTrue(output.contains("FROM warden.reap_idle_in_tx('1 second');"), output);
@@ -58,6 +59,8 @@ class QuickstartIT {
         assertTrue(output.contains("pgwarden: waiting up to 2 seconds for cancelled queries"),
                 output);
         assertFalse(output.contains("install.sh"), output);
+        assertTrue(output.contains("==> started a throwaway cluster ("
+                + TestServer.findBindir() + ")"), output);
         assertActedOnTheSessions(output);
     }
 
@@ -81,8 +84,11 @@ class QuickstartIT {
                 BASEDIR.resolve("demo/quickstart.sh").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        // It must start its own cluster, whatever this machine's PG* variables say.
+        // It must start its own cluster, whatever this machine's PG* variables say, from
+        // the server binaries the other suites use (PGWARDEN_PG_BINDIR names a major of the
+        // matrix).
         pb.environment().keySet().removeIf(name -> name.startsWith("PG"));
+        pb.environment().put("PGWARDEN_PG_BINDIR", TestServer.findBindir().toString());
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
@@ -94,16 +100,10 @@ class QuickstartIT {
     }
 
     /**
-     * Whether the server binaries the quickstart uses offer PL/Java: its library beside them
-     * and its control file where Debian's packages keep extensions.
+     * Whether the quickstart's cluster offers PL/Java: the test server comes from the same
+     * server binaries, and pg_available_extensions is what the quickstart asks too.
      */
     private static boolean hasPlJava() throws Exception {
-        Path bindir = TestServer.findBindir();
-        Path control = Paths.get("/usr/share/postgresql", bindir.getParent().getFileName()
-                .toString(), "extension", "pljava.control");
-        try (var files = Files.newDirectoryStream(bindir.getParent().resolve("lib"),
-                "libpljava-so-*")) {
-            return files.iterator().hasNext() && Files.exists(control);
-        }
+        return TestServer.get().hasPlJava();
     }
 }

@@ -205,6 +205,48 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
     }
 
+    // ---- transaction_timeout exists from PostgreSQL 17 -----------------------------------
+
+    @Test
+    void from17ATransactionTimeoutShorterThanTheWaitsIsRefusedBeforeTheCancel()
+            throws Exception {
+        assumeMinimumServerVersion(17, "transaction_timeout");
+        Victim stubborn = victim("safety-short-xact-timeout").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+        try (Statement st = caller.createStatement()) {
+            // It ends the caller's session (FATAL), not only its statement, when it fires.
+            st.execute("SET transaction_timeout = '2s'");
+        }
+
+        SQLException e = assertThrows(SQLException.class,
+                () -> cancel("50 milliseconds", true, "5 seconds", false));
+
+        assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "invalid value for parameter \"transaction_timeout\": \"2s\""), e.getMessage());
+        assertEquals(0, swallowedCancels(stubborn), "a cancel was sent");
+        assertTrue(stubborn.stillRunning());
+    }
+
+    @Test
+    void before17NoTransactionTimeoutIsLookedForAndTheCallEscalates() throws Exception {
+        assumeServerVersionBefore(17, "no transaction_timeout: the caller's transaction has"
+                + " no limit of its own");
+        Victim stubborn = victim("safety-no-xact-timeout").start(IGNORES_CANCEL);
+        stubborn.awaitAge("100 milliseconds");
+        try (Statement st = caller.createStatement()) {
+            SQLException unknown = assertThrows(SQLException.class,
+                    () -> st.execute("SET transaction_timeout = '2s'"));
+            assertEquals("42704", unknown.getSQLState(), unknown.getMessage());
+        }
+
+        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+                stubborn);
+
+        assertEquals(Outcome.TERMINATED, row.outcome());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), stubborn.awaitFailure());
+    }
+
     @Test
     void aQueryWithBytesThatAreNotUtf8NeitherStopsTheCallNorEscapesIt() throws Exception {
         // A SQL_ASCII database takes any bytes, and pg_stat_activity shows them to every
@@ -220,15 +262,17 @@ abstract class SafetyScenarios extends ScenarioBase {
                 (byte) 0xff, (byte) 0xfe, ' ', '*', '/', ' ', 'p', 'g', '_', 's', 'l', 'e', 'e',
                 'p', '(', '6', '0', ')', ';', '\n'});
             String app = TestServer.VICTIM_APP + "-ascii";
-            ProcessBuilder pb = new ProcessBuilder(server.bindir.resolve("psql").toString(),
+            ProcessBuilder pb = new ProcessBuilder(server.clientProgram("psql").toString(),
                     "-X", "-h", server.host, "-p", String.valueOf(server.port), "-U",
                     server.superuser, "-d", database, "-f", script.toString())
                     .redirectErrorStream(true);
             pb.environment().put("PGAPPNAME", app);
             pb.environment().put("PGCLIENTENCODING", "SQL_ASCII");
-            psql = pb.start();
+            Process started = pb.start();
+            psql = started;
             Poll.until("the SQL_ASCII session's query to run", Duration.ofSeconds(20),
-                    () -> activityCount("application_name = '" + app + "' AND state = 'active'"
+                    () -> running(started, "psql") && activityCount("application_name = '"
+                            + app + "' AND state = 'active'"
                             + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
 
             List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
@@ -317,15 +361,17 @@ abstract class SafetyScenarios extends ScenarioBase {
             out.write(odd);
             out.write("\"\nBEGIN;\nSELECT 1;\n\\! sleep 60\n".getBytes());
             Files.write(script, out.toByteArray());
-            ProcessBuilder pb = new ProcessBuilder(server.bindir.resolve("psql").toString(),
+            ProcessBuilder pb = new ProcessBuilder(server.clientProgram("psql").toString(),
                     "-X", "-h", server.host, "-p", String.valueOf(server.port), "-U",
                     server.superuser, "-d", database, "-f", script.toString())
                     .redirectErrorStream(true);
             pb.environment().put("PGAPPNAME", app);
             pb.environment().put("PGCLIENTENCODING", "SQL_ASCII");
-            psql = pb.start();
+            Process started = pb.start();
+            psql = started;
             Poll.until("the session in the oddly named database to idle in its transaction",
-                    Duration.ofSeconds(20), () -> activityCount("application_name = '" + app
+                    Duration.ofSeconds(20), () -> running(started, "psql")
+                            && activityCount("application_name = '" + app
                             + "' AND state = 'idle in transaction'"
                             + " AND state_change < clock_timestamp() - interval '100 ms'") == 1);
 
@@ -346,7 +392,7 @@ abstract class SafetyScenarios extends ScenarioBase {
                 drop.write(odd);
                 drop.write("\" WITH (FORCE);\n".getBytes());
                 Files.write(script, drop.toByteArray());
-                ProcessBuilder pb = new ProcessBuilder(server.bindir.resolve("psql").toString(),
+                ProcessBuilder pb = new ProcessBuilder(server.clientProgram("psql").toString(),
                         "-X", "-q", "-h", server.host, "-p", String.valueOf(server.port), "-U",
                         server.superuser, "-d", database, "-f", script.toString())
                         .redirectErrorStream(true);

@@ -235,6 +235,39 @@ abstract class ScenarioBase {
         return processes;
     }
 
+    /**
+     * Runs the rest of the test only on PostgreSQL {@code major} or later: one side of a
+     * version gate (its other side is {@link #assumeServerVersionBefore}).
+     */
+    void assumeMinimumServerVersion(int major, String because) throws SQLException {
+        Assumptions.assumeTrue(server.serverVersionNum() >= major * 10000,
+                "needs PostgreSQL " + major + " or later: " + because);
+    }
+
+    /** Runs the rest of the test only on a PostgreSQL major before {@code major}. */
+    void assumeServerVersionBefore(int major, String because) throws SQLException {
+        Assumptions.assumeTrue(server.serverVersionNum() < major * 10000,
+                "needs PostgreSQL before " + major + ": " + because);
+    }
+
+    /**
+     * Whether the helper process {@code p} still runs; once it has exited, the test fails at
+     * once with its exit status and what it printed (its output must be a pipe), instead of
+     * running into a deadline that says nothing of why.
+     */
+    static boolean running(Process p, String what) {
+        if (p.isAlive()) {
+            return true;
+        }
+        String output;
+        try {
+            output = new String(p.getInputStream().readAllBytes());
+        } catch (java.io.IOException e) {
+            output = "(its output could not be read: " + e + ")";
+        }
+        throw new AssertionError(what + " exited with status " + p.exitValue() + ":\n" + output);
+    }
+
     static int pidOf(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {

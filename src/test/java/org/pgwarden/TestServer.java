@@ -65,11 +65,42 @@ final class TestServer {
                             : local("pgwarden-it", "");
                 }
                 instance.createDatabase();
+                instance.checkMajor();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the test server: " + e, e);
             }
         }
         return instance;
+    }
+
+    /**
+     * Which server the tests ran against, for {@link MajorSummary}: its version, where its
+     * binaries are; null when no test started one.
+     */
+    static synchronized String startedDescription() {
+        if (instance == null) {
+            return null;
+        }
+        try (Connection c = instance.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW server_version")) {
+            rs.next();
+            return "PostgreSQL " + rs.getString(1) + " (" + instance.bindir + ")";
+        } catch (SQLException e) {
+            return "PostgreSQL (" + instance.bindir + "), version unknown: " + e.getMessage();
+        }
+    }
+
+    /**
+     * A matrix execution that ran its suites on another major than it names would pass for
+     * the wrong server: refuse to start instead.
+     */
+    private void checkMajor() throws SQLException {
+        String expected = System.getProperty(ServerBinaries.MAJOR_PROPERTY, "");
+        if (!expected.isEmpty() && serverVersionNum() / 10000 != Integer.parseInt(expected)) {
+            throw new IllegalStateException("the test server is PostgreSQL "
+                    + serverVersionNum() + ", not " + expected + " as "
+                    + ServerBinaries.MAJOR_PROPERTY + " says");
+        }
     }
 
     Connection connect() throws SQLException {
@@ -364,11 +395,26 @@ final class TestServer {
         return conf.toString();
     }
 
+    private static Path unpackedBindir;
+
     /**
-     * The server binaries: PGWARDEN_PG_BINDIR, else the newest /usr/lib/postgresql/N/bin
-     * that has initdb, else the directory of initdb on the PATH.
+     * The server binaries: those of the archive {@value ServerBinaries#PROPERTY} names (the
+     * pg-matrix profile sets it), else PGWARDEN_PG_BINDIR, else the newest
+     * /usr/lib/postgresql/N/bin that has initdb, else the directory of initdb on the PATH.
      */
-    static Path findBindir() {
+    static synchronized Path findBindir() {
+        String archive = System.getProperty(ServerBinaries.PROPERTY, "");
+        if (!archive.isEmpty()) {
+            if (unpackedBindir == null) {
+                try {
+                    unpackedBindir = ServerBinaries.bindir(Paths.get(archive));
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException("cannot unpack the server binaries: " + e,
+                            e);
+                }
+            }
+            return unpackedBindir;
+        }
         String configured = System.getenv("PGWARDEN_PG_BINDIR");
         if (configured != null) {
             return Paths.get(configured);
@@ -393,6 +439,38 @@ final class TestServer {
         }
         throw new IllegalStateException("no PostgreSQL server binaries found (initdb): install"
                 + " postgresql-15 or set PGWARDEN_PG_BINDIR");
+    }
+
+    /**
+     * A client program ({@code psql}): the server's own when its bindir has one, else the
+     * newest installed under /usr/lib/postgresql, else the PATH's. Server binaries fetched
+     * from Maven Central (the major-version matrix) hold initdb, pg_ctl and postgres only;
+     * psql of any major talks to servers of other majors, unlike the streaming tools.
+     */
+    Path clientProgram(String name) {
+        if (Files.isExecutable(bindir.resolve(name))) {
+            return bindir.resolve(name);
+        }
+        Path debian = Paths.get("/usr/lib/postgresql");
+        if (Files.isDirectory(debian)) {
+            try (Stream<Path> versions = Files.list(debian)) {
+                Path newest = versions
+                        .filter(v -> Files.isExecutable(v.resolve("bin").resolve(name)))
+                        .max(Comparator.comparingInt(TestServer::versionOf)).orElse(null);
+                if (newest != null) {
+                    return newest.resolve("bin").resolve(name);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (String dir : System.getenv("PATH").split(":")) {
+            if (Files.isExecutable(Paths.get(dir, name))) {
+                return Paths.get(dir, name);
+            }
+        }
+        throw new IllegalStateException("no " + name + " beside the server binaries (" + bindir
+                + "), under /usr/lib/postgresql or on the PATH: install postgresql-client");
     }
 
     private static int versionOf(Path dir) {
