@@ -32,7 +32,7 @@ final class DockerServer {
         "-c", "log_line_prefix=%m [%p] ",
         "-c", "pljava.vmoptions=-Xshare:auto -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m"};
 
-    /** The walsender scenario connects pg_receivewal from outside the container. */
+    /** Walsender's physical replication connection comes from outside the container. */
     private static final String REPLICATION_HBA = """
         #!/usr/bin/env bash
         echo 'host replication all all scram-sha-256' >> "$PGDATA/pg_hba.conf"

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -525,18 +524,8 @@ abstract class LockRootScenarios extends ScenarioBase {
 
     /** A walsender that takes SQL: a logical replication connection (replication=database). */
     Connection walsender(String name) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", server.superuser);
-        if (server.password != null) {
-            props.setProperty("password", server.password);
-        }
-        props.setProperty("ApplicationName", TestServer.VICTIM_APP + "-" + name);
-        props.setProperty("replication", "database");
-        props.setProperty("preferQueryMode", "simple");
-        props.setProperty("assumeMinServerVersion", "10");
         try {
-            return java.sql.DriverManager.getConnection("jdbc:postgresql://" + server.host
-                    + ":" + server.port + "/" + TestServer.DATABASE, props);
+            return Walsender.connect(server, name, "database");
         } catch (SQLException e) {
             return Assumptions.abort("no replication connection to the test server: " + e);
         }

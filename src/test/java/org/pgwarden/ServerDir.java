@@ -1,7 +1,9 @@
 package org.pgwarden;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -14,6 +16,9 @@ import java.util.List;
  * a temporary directory, as TestServer does for the cluster.
  */
 final class ServerDir {
+
+    /** How much of a server log goes into a failure's message. */
+    private static final int LOG_TAIL = 8192;
 
     final Path path;
     private final boolean root;
@@ -45,10 +50,10 @@ final class ServerDir {
         return TestServer.asServerUser(root, command);
     }
 
-    /** Makes a file the fixture wrote readable by the server account. */
+    /** Makes a file the fixture wrote, or a whole directory tree, the server account's. */
     void handOver(Path file) throws IOException, InterruptedException {
         if (root) {
-            TestServer.run(List.of("chown", "postgres:postgres", file.toString()), null);
+            TestServer.run(List.of("chown", "-R", "postgres:postgres", file.toString()), null);
         }
     }
 
@@ -59,6 +64,26 @@ final class ServerDir {
             return Files.exists(p) ? Files.readString(p) : "(no " + p + ")";
         } catch (IOException e) {
             return "(cannot read " + p + ": " + e + ")";
+        }
+    }
+
+    /**
+     * The last lines of the server log of the cluster in {@code dataDir}, where the tests'
+     * settings put it, or a note that it is missing, for an error message: a few kilobytes,
+     * since the test cluster's log holds a whole test run.
+     */
+    static String serverLogTail(Path dataDir) {
+        Path file = dataDir.resolve("log/postgresql.log");
+        try {
+            byte[] log = Files.readAllBytes(file);
+            int start = Math.max(0, log.length - LOG_TAIL);
+            // Decoded leniently: the server writes a statement as the client sent it.
+            String text = new String(log, start, log.length - start, StandardCharsets.UTF_8);
+            return start == 0 ? text : "[...]\n" + text.substring(text.indexOf('\n') + 1);
+        } catch (NoSuchFileException e) {
+            return "(no " + file + ")";
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
         }
     }
 

@@ -1,10 +1,10 @@
 package org.pgwarden;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A streaming hot standby of the test cluster: a base backup of {@link TestServer#get()}
- * taken with {@code pg_basebackup -R} through a physical replication slot, started on its
- * own free port on 127.0.0.1, read-only connections to its {@code pgwarden_test} database.
- * Made once per test JVM ({@link #get()}: a base backup costs seconds), stopped and removed
- * when the JVM exits. The primary needs nothing beyond initdb's defaults: wal_level replica,
+ * (BaseBackup: the low-level API and a file copy, no client tool, so any server major the
+ * tests run on) streaming through a physical replication slot, started on its own free port
+ * on 127.0.0.1, read-only connections to its {@code pgwarden_test} database. Made once per
+ * test JVM ({@link #get()}: a base backup costs seconds), stopped and removed when the JVM
+ * exits. The primary needs nothing beyond initdb's defaults: wal_level replica,
  * max_wal_senders 10, and the {@code host replication all 127.0.0.1/32 trust} line that
  * {@code initdb -A trust} writes.
  */
@@ -90,25 +91,29 @@ final class Standby implements AutoCloseable {
         Standby standby = new Standby(primary, dir, port);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> standby.shutDown(true)));
         dropSlot(primary);
+        createSlot(primary);
         Path data = dir.path.resolve("data");
-        // -R writes primary_conninfo and standby.signal; -C -S creates and uses the slot.
-        TestServer.run(dir.asServerUser(primary.bindir.resolve("pg_basebackup").toString(),
-                "-D", data.toString(), "-h", primary.host, "-p", String.valueOf(primary.port),
-                "-U", primary.superuser, "-w", "-R", "-C", "-S", SLOT, "-X", "stream",
-                "-c", "fast", "--no-sync"), primary.libpqEnvironment());
-        long copied = System.nanoTime();
-        // The copy holds the primary's log: the standby's log must be its own.
-        removeFiles(data.resolve("log"));
-        Files.deleteIfExists(data.resolve("current_logfiles"));
+        BaseBackup.take(primary, data);
+        // What pg_basebackup -R wrote: start as a standby, streaming through the slot.
+        Files.createFile(data.resolve("standby.signal"));
+        Files.writeString(data.resolve("postgresql.auto.conf"), replication(primary),
+                StandardOpenOption.APPEND);
         Files.writeString(data.resolve("postgresql.conf"), settings(port),
                 StandardOpenOption.APPEND);
+        dir.handOver(data);
+        // The server refuses a data directory that others may read.
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        long copied = System.nanoTime();
         try {
             TestServer.run(dir.asServerUser(primary.bindir.resolve("pg_ctl").toString(), "-D",
                     data.toString(), "-l", dir.path.resolve("startup.log").toString(), "-w",
                     "-t", "60", "start"), null);
         } catch (IOException e) {
+            // The walsender's side of a failed stream is in the primary's log.
             throw new IOException(e.getMessage() + "\nstartup.log:\n" + dir.read("startup.log")
-                    + "\nserver log:\n" + dir.read("data/log/postgresql.log"), e);
+                    + "\nserver log:\n" + dir.read("data/log/postgresql.log")
+                    + "\nprimary's server log, last lines:\n"
+                    + ServerDir.serverLogTail(primary.dataDir()), e);
         }
         standby.awaitReplay();
         System.out.printf("[pgwarden-it] started a streaming hot standby of %s:%d on"
@@ -116,6 +121,42 @@ final class Standby implements AutoCloseable {
                 primary.host, primary.port, port, data, (copied - started) / 1_000_000,
                 (System.nanoTime() - copied) / 1_000_000);
         return standby;
+    }
+
+    /**
+     * The slot, reserving WAL from now on: the copy holds none, so the standby streams
+     * everything from the backup's checkpoint on, and the primary must not recycle it first.
+     */
+    private static void createSlot(TestServer primary) throws SQLException {
+        try (Connection c = primary.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_create_physical_replication_slot(?, true)")) {
+            ps.setString(1, SLOT);
+            ps.execute();
+        }
+    }
+
+    /**
+     * primary_conninfo and primary_slot_name for postgresql.auto.conf, as pg_basebackup -R
+     * writes them. No application_name: the walreceiver then goes by cluster_name.
+     */
+    private static String replication(TestServer primary) {
+        String conninfo = "host=" + primary.host + " port=" + primary.port + " user="
+                + conninfoValue(primary.superuser);
+        if (primary.password != null) {
+            conninfo += " password=" + conninfoValue(primary.password);
+        }
+        return "primary_conninfo = " + settingValue(conninfo) + "\n"
+                + "primary_slot_name = " + settingValue(SLOT) + "\n";
+    }
+
+    /** A libpq connection string value, quoted. */
+    private static String conninfoValue(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** A configuration file's string, quoted: the file's parser reads backslash escapes. */
+    private static String settingValue(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /** The tests' settings, after the primary's copied ones, so they win. */
@@ -154,6 +195,12 @@ final class Standby implements AutoCloseable {
                             return rs.next() && rs.getBoolean(1);
                         }
                     });
+        } catch (AssertionError e) {
+            // The walreceiver says in the standby's log why WAL stopped coming.
+            throw new AssertionError(e.getMessage() + "\nstandby's server log, last lines:\n"
+                    + ServerDir.serverLogTail(dir.path.resolve("data"))
+                    + "\nprimary's server log, last lines:\n"
+                    + ServerDir.serverLogTail(primary.dataDir()), e);
         }
     }
 
@@ -220,17 +267,6 @@ final class Standby implements AutoCloseable {
                 while (rs.next()) {
                     rs.getString(1);
                 }
-            }
-        }
-    }
-
-    private static void removeFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                Files.delete(file);
             }
         }
     }

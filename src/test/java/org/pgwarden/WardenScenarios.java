@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -259,17 +257,9 @@ abstract class WardenScenarios extends ScenarioBase {
 
     @Test
     void onlyClientBackendsOtherThanTheCallerAreEverSignalled() throws Exception {
-        Path walDir = Files.createTempDirectory("pgwarden-it-wal");
-        ProcessBuilder receiving = new ProcessBuilder(
-                server.bindir.resolve("pg_receivewal").toString(), "-D", walDir.toString(),
-                "-h", server.host, "-p", String.valueOf(server.port), "-U", server.superuser,
-                "-w", "-n")
-                .redirectErrorStream(true).redirectOutput(walDir.resolve("log").toFile());
-        receiving.environment().putAll(server.libpqEnvironment());
-        Process receiver = receiving.start();
-        try {
-            Poll.until("a walsender", Duration.ofSeconds(20),
-                    () -> activityCount("backend_type = 'walsender'") >= 1);
+        // A streaming walsender is active with a query (START_REPLICATION) as old as the
+        // stream: the threshold of a microsecond takes it in, were it a client backend.
+        try (Walsender walsender = Walsender.start(server, "rule1-walsender")) {
             Victim leader = victim("parallel-leader");
             String forceParallel = server.serverVersionNum() >= 160000
                     ? "debug_parallel_query" : "force_parallel_mode";
@@ -284,6 +274,8 @@ abstract class WardenScenarios extends ScenarioBase {
             Map<Integer, String> others = processes("backend_type <> 'client backend'");
             Set<Integer> clients = processes("backend_type = 'client backend'").keySet();
             int callerPid = pidOf(caller);
+            assertTrue(others.getOrDefault(walsender.pid, "").startsWith("walsender"),
+                    "the walsender " + walsender.pid + " is not among " + others);
 
             List<ActionRow> rows = new ArrayList<>(
                     cancel("1 microsecond", true, "2 seconds", false));
@@ -295,6 +287,7 @@ abstract class WardenScenarios extends ScenarioBase {
             }
             assertEquals(Outcome.CANCELLED, rowFor(rows, leader).outcome());
             assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
+            walsender.assertStillStreaming();
             Map<Integer, String> after = processes("backend_type <> 'client backend'");
             others.forEach((pid, identity) -> {
                 // parallel workers end with their leader's query; autovacuum workers come
@@ -304,15 +297,9 @@ abstract class WardenScenarios extends ScenarioBase {
                     assertEquals(identity, after.get(pid), "process " + pid + " was lost");
                 }
             });
-            assertTrue(others.values().stream().anyMatch(i -> i.startsWith("walsender")));
-            assertTrue(receiver.isAlive(), "pg_receivewal lost its walsender");
             try (Statement st = caller.createStatement()) {
                 st.execute("SELECT 1");
             }
-        } finally {
-            receiver.destroy();
-            receiver.waitFor();
-            TestServer.deleteQuietly(walDir);
         }
     }
 
