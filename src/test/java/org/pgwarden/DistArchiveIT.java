@@ -34,7 +34,9 @@ class DistArchiveIT {
             BASE + "pgwarden-cli.jar", BASE + "README.md", BASE + "install/install.sh",
             BASE + "install/uninstall.sh", BASE + "install/cds-archive.sh",
             BASE + "install/jvm-image.sh", BASE + "install/common.sh",
-            BASE + "install/vmoptions.md", BASE + "sql/schema.sql",
+            BASE + "install/vmoptions.md", BASE + "install/pgwarden-watch.service",
+            BASE + "install/pgwarden-watch.env", BASE + "docker/runner.Dockerfile",
+            BASE + "sql/schema.sql",
             BASE + "sql/functions.sql", BASE + "sql/backend_report.sql",
             BASE + "sql/remove.sql"));
 
