@@ -30,10 +30,15 @@ final class Watch {
     private final WatchLog log;
     private final Metrics metrics;
     private final Link link;
+    private final PrintStream err;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private long runs;
+    /** The exit status, for the shutdown hook: FAILED until the loop ends as asked. */
+    private volatile int status = Main.FAILED;
 
-    private Watch(Options options, WatchLog log, Metrics metrics, Link link) {
+    private Watch(Options options, WatchLog log, Metrics metrics, Link link,
+            PrintStream err) {
+        this.err = err;
         this.options = options.watch();
         this.dryRun = options.dryRun();
         this.log = log;
@@ -77,7 +82,7 @@ final class Watch {
             }
             WatchLog log = new WatchLog(out, w.logFormat(), Clock.systemUTC());
             try (Link link = new Link(settings, first, log, metrics, w.interval())) {
-                return new Watch(options, log, metrics, link).loop();
+                return new Watch(options, log, metrics, link, err).loop();
             }
         }
     }
@@ -90,7 +95,8 @@ final class Watch {
             // The JVM would exit 143 after SIGTERM: a stop asked for is a clean end, exit 0.
             // halt, not exit: System.exit inside a shutdown hook waits for the hooks, itself
             // included, for ever.
-            Runtime.getRuntime().halt(Main.OK);
+            err.flush();
+            Runtime.getRuntime().halt(status);
         }, "pgwarden-watch-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -105,7 +111,14 @@ final class Watch {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("runs", runs);
             log.event("stopped", fields);
-            return Main.OK;
+            status = Main.OK;
+            return status;
+        } catch (RuntimeException e) {
+            // Printed here: once finished is counted down, the hook halts the JVM before an
+            // exception thrown on could be printed.
+            err.println("pgwarden: watch stopped by an internal error: " + e);
+            e.printStackTrace(err);
+            return status;
         } finally {
             finished.countDown();
             try {
