@@ -23,10 +23,34 @@ public final class Enforcer {
      * the server log: the two never act on the same backend.
      */
     public static List<ActionRow> run(Connection conn, Boolean dryRun) throws SQLException {
+        return enforce(conn, dryRun).rows();
+    }
+
+    /**
+     * What {@link #run} does, with what a caller that runs it again and again (the runner's
+     * watch mode) reports besides the rows: the audit's run id, or the run that held the
+     * lock.
+     */
+    public static Enforcement enforce(Connection conn, Boolean dryRun) throws SQLException {
         return OneTransaction.run(conn, () -> runInTransaction(conn, dryRun));
     }
 
-    private static List<ActionRow> runInTransaction(Connection conn, Boolean dryRun)
+    /**
+     * What one call did.
+     *
+     * @param runId the run_id of its warden.action_log rows; null when it was skipped
+     * @param heldBy when skipped, the pid of the backend whose enforce() run held the lock
+     *     (0 if it let go meanwhile); else null
+     * @param rows the result rows, none when skipped
+     */
+    public record Enforcement(String runId, Integer heldBy, List<ActionRow> rows) {
+
+        public boolean skipped() {
+            return heldBy != null;
+        }
+    }
+
+    private static Enforcement runInTransaction(Connection conn, Boolean dryRun)
             throws SQLException {
         boolean dry = Arguments.flag(conn, "dry_run", dryRun);
         Installation installation = Installation.probe(conn);
@@ -46,16 +70,17 @@ public final class Enforcer {
         }
         Preflight.check(conn, installation, dry, longestWait);
         if (!EnforceLock.tryAcquire(conn, installation)) {
-            String skipped = "enforce skipped: another enforce() run (pid "
-                    + EnforceLock.holder(conn, installation) + ") is applying the policies";
+            int holder = EnforceLock.holder(conn, installation);
+            String skipped = "enforce skipped: another enforce() run (pid " + holder
+                    + ") is applying the policies";
             ServerMessages.notice(conn, skipped);
             ServerMessages.log(conn, List.of(skipped));
-            return List.of();
+            return new Enforcement(null, holder, List.of());
         }
         return applyAll(conn, installation, plans, dry);
     }
 
-    private static List<ActionRow> applyAll(Connection conn, Installation installation,
+    private static Enforcement applyAll(Connection conn, Installation installation,
             List<Planned> plans, boolean dryRun) throws SQLException {
         Run run = Run.of(conn, FUNCTION);
         Set<Integer> handled = new HashSet<>();
@@ -65,7 +90,7 @@ public final class Enforcer {
             applied.forEach(r -> handled.add(r.pid()));
             rows.addAll(applied);
         }
-        return rows;
+        return new Enforcement(run.id(), null, rows);
     }
 
     private static List<ActionRow> apply(Connection conn, Installation installation, Run run,

@@ -1,6 +1,7 @@
 package org.pgwarden;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Result rows as a JSON array of objects keyed by SQL column name: the form in which the
@@ -20,24 +21,60 @@ public final class Json {
         Json json = new Json();
         json.out.append('[');
         for (ActionRow r : rows) {
-            json.beginObject()
-                    .field("pid", r.pid())
-                    .field("usename", r.usename())
-                    .field("application_name", r.applicationName())
-                    .field("datname", r.datname())
-                    .field("client_addr", r.clientAddr())
-                    .field("backend_start", r.backendStart())
-                    .field("state", r.state())
-                    .field("age", r.age())
-                    .field("action", r.action().label())
-                    .field("outcome", r.outcomeText())
-                    .field("query_preview", r.queryPreview())
-                    .field("blocked_count", r.blockedCount())
-                    .field("waiting_pids", r.waitingPids())
-                    .field("policy", r.policy())
-                    .endObject();
+            json.beginObject().actionFields(r).endObject();
         }
         return json.out.append(']').toString();
+    }
+
+    /**
+     * One object of the fields of {@code head}, in their order, then those of
+     * {@link #actionRows}' objects: a line of the runner's JSON log.
+     */
+    public static String actionRow(Map<String, ?> head, ActionRow row) {
+        Json json = new Json();
+        return json.beginObject().fields(head).actionFields(row).endObject().out.toString();
+    }
+
+    /**
+     * One object of the fields of {@code fields}, in their order: text, whole or decimal
+     * numbers, booleans and nulls.
+     */
+    public static String object(Map<String, ?> fields) {
+        Json json = new Json();
+        return json.beginObject().fields(fields).endObject().out.toString();
+    }
+
+    private Json actionFields(ActionRow r) {
+        return field("pid", r.pid())
+                .field("usename", r.usename())
+                .field("application_name", r.applicationName())
+                .field("datname", r.datname())
+                .field("client_addr", r.clientAddr())
+                .field("backend_start", r.backendStart())
+                .field("state", r.state())
+                .field("age", r.age())
+                .field("action", r.action().label())
+                .field("outcome", r.outcomeText())
+                .field("query_preview", r.queryPreview())
+                .field("blocked_count", r.blockedCount())
+                .field("waiting_pids", r.waitingPids())
+                .field("policy", r.policy());
+    }
+
+    private Json fields(Map<String, ?> fields) {
+        for (Map.Entry<String, ?> f : fields.entrySet()) {
+            Object value = f.getValue();
+            if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+                // JSON has no NaN or infinity.
+                value = null;
+            }
+            if (value == null || value instanceof Number || value instanceof Boolean) {
+                name(f.getKey()).out.append(value);
+            } else {
+                field(f.getKey(), value.toString());
+            }
+        }
+        return this;
     }
 
     /**

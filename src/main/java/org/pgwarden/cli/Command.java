@@ -11,10 +11,12 @@ enum Command {
     /** warden.terminate_blockers. */
     BLOCKERS("blockers"),
     /** warden.enforce. */
-    ENFORCE("enforce");
+    ENFORCE("enforce"),
+    /** warden.enforce again and again, in one long-lived process (Watch). */
+    WATCH("watch");
 
     /** The commands, as a usage message lists them. */
-    static final String LIST = "report, cancel, reap, blockers or enforce";
+    static final String LIST = "report, cancel, reap, blockers, enforce or watch";
 
     private final String word;
 

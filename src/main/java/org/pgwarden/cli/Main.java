@@ -60,6 +60,9 @@ public final class Main {
             err.println("Try \"java -jar pgwarden-cli.jar --help\".");
             return BAD_ARGUMENTS;
         }
+        if (options.command() == Command.WATCH) {
+            return Watch.run(options, settings, out, err);
+        }
         Connection conn;
         try {
             conn = settings.open();
@@ -124,6 +127,8 @@ public final class Main {
                     yield Result.ofActions(Enforcer.run(conn, options.dryRun()));
                 }
             }
+            // run() hands watch to Watch before it connects.
+            case WATCH -> throw new IllegalStateException("watch is not a single call");
         };
     }
 

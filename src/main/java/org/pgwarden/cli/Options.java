@@ -1,7 +1,9 @@
 package org.pgwarden.cli;
 
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,6 +21,7 @@ import java.util.Set;
  * @param user the role to connect as, or null for the URL's or PGUSER
  * @param format how to print the rows
  * @param help whether --help was asked for
+ * @param watch watch's own options; null for the other commands
  */
 record Options(
         Command command,
@@ -31,7 +34,8 @@ record Options(
         String url,
         String user,
         Format format,
-        boolean help) {
+        boolean help,
+        WatchOptions watch) {
 
     /** The default grace, as in warden.cancel_long_running. */
     static final String DEFAULT_GRACE = "5 seconds";
@@ -56,6 +60,7 @@ record Options(
         private String url;
         private String user;
         private Format format = Format.TABLE;
+        private final Map<String, String> watchValues = new HashMap<>();
 
         Parser(String[] args) {
             this.args = args;
@@ -69,7 +74,7 @@ record Options(
                 String arg = args[next++];
                 if (arg.equals("--help") || arg.equals("-h")) {
                     return new Options(null, null, false, null, false, false, false, null,
-                            null, Format.TABLE, true);
+                            null, Format.TABLE, true, null);
                 }
                 if (arg.startsWith("-")) {
                     option(arg);
@@ -91,7 +96,7 @@ record Options(
             }
             return new Options(command, threshold, escalate,
                     grace == null ? DEFAULT_GRACE : grace, dryRun, onlyBlocking, includeIdle,
-                    url, user, format, false);
+                    url, user, format, false, watchOptions());
         }
 
         private void option(String arg) throws UsageException {
@@ -124,18 +129,35 @@ record Options(
                 }
                 case "--dry-run" -> {
                     only(name, EnumSet.of(Command.CANCEL, Command.REAP, Command.BLOCKERS,
-                            Command.ENFORCE));
+                            Command.ENFORCE, Command.WATCH));
                     dryRun = flag(name, inline);
                 }
                 case "--include-idle" -> {
                     only(name, EnumSet.of(Command.REPORT));
                     includeIdle = flag(name, inline);
                 }
+                case "--interval", "--log-format", "--metrics-port", "--metrics-address" -> {
+                    only(name, EnumSet.of(Command.WATCH));
+                    watchValues.put(name, value(name, inline));
+                }
                 case "--url" -> url = value(name, inline);
                 case "--user" -> user = value(name, inline);
                 case "--format" -> format = Format.of(value(name, inline));
                 default -> throw new UsageException("unknown option \"" + arg + "\"");
             }
+        }
+
+        private WatchOptions watchOptions() throws UsageException {
+            if (command != Command.WATCH) {
+                return null;
+            }
+            if (seen.contains("--format")) {
+                throw new UsageException("option --format does not apply to watch (use"
+                        + " --log-format)");
+            }
+            return WatchOptions.of(watchValues.get("--interval"),
+                    watchValues.get("--log-format"), watchValues.get("--metrics-port"),
+                    watchValues.get("--metrics-address"));
         }
 
         /** Refuses an option that the command, which must come first, does not take. */

@@ -22,6 +22,8 @@ final class Usage {
                                      waited longer than INTERVAL (warden.terminate_blockers)
           enforce                    apply the enabled rows of warden.policy
                                      (warden.enforce; needs sql/schema.sql installed)
+          watch --interval INTERVAL  enforce every INTERVAL until SIGTERM or SIGINT, one line
+                                     per action and per run on stdout
 
         options:
           --threshold INTERVAL   cancel, reap: a PostgreSQL interval: '5 minutes', 30s, 2min
@@ -30,9 +32,13 @@ final class Usage {
           --grace INTERVAL       cancel, blockers: how long a cancel may take (default 5
                                  seconds)
           --only-blocking        reap: only sessions that hold a lock someone waits for
-          --dry-run              cancel, reap, blockers, enforce: show what would be done,
-                                 send no signal
+          --dry-run              cancel, reap, blockers, enforce, watch: show what would be
+                                 done, send no signal
           --include-idle         report: idle sessions too
+          --interval INTERVAL    watch: 1s to 1d, as in postgresql.conf: 30s, 5min, 1h
+          --log-format FORMAT    watch: text (default) or json (one object per line)
+          --metrics-port PORT    watch: serve Prometheus metrics on /metrics
+          --metrics-address ADDR watch: where /metrics listens (default 127.0.0.1)
           --url URL              jdbc:postgresql://HOST:PORT/DATABASE (default: from PGHOST,
                                  PGPORT, PGDATABASE; PGSSLMODE, PGCONNECT_TIMEOUT apply)
           --user ROLE            the role to connect as (default: PGUSER, or the URL's user)

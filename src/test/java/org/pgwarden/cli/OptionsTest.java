@@ -55,9 +55,10 @@ class OptionsTest {
 
     @Test
     void misuseIsRefusedWithAMessageNamingIt() {
-        assertRefused("no command given (expected report, cancel, reap, blockers or enforce)");
-        assertRefused("unknown command \"kill\" (expected report, cancel, reap, blockers or"
-                + " enforce)", "kill");
+        assertRefused("no command given (expected report, cancel, reap, blockers, enforce or"
+                + " watch)");
+        assertRefused("unknown command \"kill\" (expected report, cancel, reap, blockers,"
+                + " enforce or watch)", "kill");
         assertRefused("option --min-wait is required for blockers", "blockers");
         assertRefused("option --only-blocking does not apply to cancel", "cancel",
                 "--only-blocking");

@@ -1,0 +1,141 @@
+package org.pgwarden.cli;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.pgwarden.ActionRow;
+
+/**
+ * watch's Prometheus metrics, served on /metrics when --metrics-port is given. Kept whether
+ * or not they are served, so that the loop does not ask.
+ */
+final class Metrics implements AutoCloseable {
+
+    /** The states of pg_stat_activity, shown at 0 too so that a series never vanishes. */
+    private static final List<String> STATES = List.of("active", "idle",
+            "idle in transaction", "idle in transaction (aborted)", "fastpath function call",
+            "disabled");
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter signals = Counter.builder()
+            .name("pgwarden_signals_total")
+            .help("Action rows of the runs, one per signal and per skip as in"
+                    + " warden.action_log, by action, outcome (without its detail) and policy")
+            .labelNames("action", "outcome", "policy")
+            .register(registry);
+    private final Counter runs = Counter.builder()
+            .name("pgwarden_runs_total")
+            .help("Runs that were due, by result: ok, skipped (another enforce held the lock),"
+                    + " failed, connection_lost, missed (no connection)")
+            .labelNames("result")
+            .register(registry);
+    private final Histogram duration = Histogram.builder()
+            .name("pgwarden_run_duration_seconds")
+            .help("How long the runs that reached the server took, waits for signalled"
+                    + " backends included")
+            .classicOnly()
+            .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
+            .register(registry);
+    private final Gauge lastSuccess = Gauge.builder()
+            .name("pgwarden_last_success_timestamp_seconds")
+            .help("When the last run with result ok ended, in seconds since the epoch")
+            .register(registry);
+    private final Gauge connected = Gauge.builder()
+            .name("pgwarden_connection_up")
+            .help("1 while the runner has a working connection to the server, else 0")
+            .register(registry);
+    private final Gauge sessions = Gauge.builder()
+            .name("pgwarden_sessions")
+            .help("Client backends by state, as the last run read pg_stat_activity")
+            .labelNames("state")
+            .register(registry);
+    private final Gauge oldestIdleInTransaction = Gauge.builder()
+            .name("pgwarden_oldest_idle_in_transaction_seconds")
+            .help("How long the longest idle in a transaction had been so, at the last run")
+            .register(registry);
+    private final Gauge waitingForLock = Gauge.builder()
+            .name("pgwarden_sessions_waiting_for_lock")
+            .help("Client backends waiting for a lock, at the last run")
+            .register(registry);
+    private final Set<String> statesShown = new HashSet<>(STATES);
+    private HTTPServer server;
+
+    private Metrics() {
+        for (RunResult r : RunResult.values()) {
+            runs.initLabelValues(r.label());
+        }
+        STATES.forEach(sessions::initLabelValues);
+    }
+
+    /**
+     * The metrics, served as the options ask: on a port that is taken the runner stops
+     * before it connects, with exit status 2.
+     */
+    static Metrics start(WatchOptions options) throws UsageException {
+        Metrics metrics = new Metrics();
+        if (options.metricsPort() == null) {
+            return metrics;
+        }
+        try {
+            metrics.server = HTTPServer.builder()
+                    .inetAddress(options.metricsAddress())
+                    .port(options.metricsPort())
+                    .registry(metrics.registry)
+                    .buildAndStart();
+        } catch (IOException e) {
+            throw new UsageException("invalid value for option --metrics-port: \""
+                    + options.metricsPort() + "\" (cannot listen on "
+                    + options.metricsAddress().getHostAddress() + " port "
+                    + options.metricsPort() + ": " + e.getMessage() + ")");
+        }
+        return metrics;
+    }
+
+    /** Where /metrics is served, for the started line; null when it is not. */
+    String endpoint() {
+        return server == null ? null : "port " + server.getPort();
+    }
+
+    void connection(boolean up) {
+        connected.set(up ? 1 : 0);
+    }
+
+    void action(ActionRow row) {
+        signals.labelValues(row.action().label(), row.outcome().label(),
+                row.policy() == null ? "" : row.policy()).inc();
+    }
+
+    void run(RunResult result, Duration took, Instant ended) {
+        runs.labelValues(result.label()).inc();
+        if (result != RunResult.MISSED) {
+            duration.observe(took.toNanos() / 1e9);
+        }
+        if (result == RunResult.OK) {
+            lastSuccess.set(ended.toEpochMilli() / 1000.0);
+        }
+    }
+
+    void sessions(SessionSnapshot snapshot) {
+        statesShown.addAll(snapshot.byState().keySet());
+        for (String state : statesShown) {
+            sessions.labelValues(state).set(snapshot.byState().getOrDefault(state, 0));
+        }
+        oldestIdleInTransaction.set(snapshot.oldestIdleInTransactionSeconds());
+        waitingForLock.set(snapshot.waitingForLock());
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}
