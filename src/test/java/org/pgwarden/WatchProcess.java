@@ -49,6 +49,12 @@ final class WatchProcess implements AutoCloseable {
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Cli.jar().toString(), "watch"));
         command.addAll(List.of(args));
+        return start(command, env);
+    }
+
+    /** Starts {@code command}, a whole java command line, with {@code env}'s PG* variables. */
+    static WatchProcess start(List<String> command, Map<String, String> env)
+            throws IOException {
         Path err = Files.createTempFile("pgwarden-watch", ".err");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
         pb.environment().keySet().removeIf(name -> name.startsWith("PG"));

@@ -1,0 +1,141 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * install/pgwarden-watch.service and install/pgwarden-watch.env as systemd reads them. This
+ * machine runs no systemd, so the unit is checked offline (systemd-analyze), and its
+ * ExecStart line is expanded with the environment file's variables as systemd expands it
+ * ({@code $VAR} split into words, {@code ${VAR}} one word), pointed at the test server, and
+ * run: it must be a watcher that applies a policy and stops with 0 on SIGTERM.
+ */
+class WatchUnitIT {
+
+    private static final Path BASEDIR = Paths.get(System.getProperty("pgwarden.basedir", "."));
+    private static final Path UNIT = BASEDIR.resolve("install/pgwarden-watch.service");
+    private static final Path ENV = BASEDIR.resolve("install/pgwarden-watch.env");
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    /** The worst overall exposure systemd-analyze security may give the unit ("OK" is < 4). */
+    private static final double MAX_EXPOSURE = 2.0;
+
+    private final TestServer server = TestServer.get();
+    private final List<Victim> victims = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        victims.forEach(Victim::close);
+        server.terminateVictims();
+        if (server.queryBoolean("SELECT to_regclass('warden.policy') IS NOT NULL")) {
+            server.execute("DELETE FROM warden.policy WHERE name = 'it_watch_unit'");
+        }
+    }
+
+    @Test
+    void theUnitVerifiesAndItsSandboxScoresOk() throws Exception {
+        Path analyze = Paths.get("/usr/bin/systemd-analyze");
+        if (!Files.isExecutable(analyze)) {
+            System.out.println("[pgwarden-it] SKIPPED WatchUnitIT's offline check of the"
+                    + " unit: no systemd-analyze (Debian package systemd)");
+            Assumptions.abort("no systemd-analyze");
+        }
+        assertEquals("", TestServer.run(List.of(analyze.toString(), "verify",
+                UNIT.toString()), null).trim());
+        String security = TestServer.run(List.of(analyze.toString(), "security",
+                "--offline=true", UNIT.toString()), null);
+        Matcher level = Pattern.compile("Overall exposure level for pgwarden-watch.service:"
+                + " ([0-9.]+)").matcher(security);
+        assertTrue(level.find(), security);
+        assertTrue(Double.parseDouble(level.group(1)) <= MAX_EXPOSURE, security);
+    }
+
+    @Test
+    void itsCommandLineWithTheEnvironmentFileRunsAWatcher() throws Exception {
+        server.installSchema();
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+                + " VALUES ('it_watch_unit', 'idle_in_tx', '200 milliseconds', '"
+                + TestServer.VICTIM_APP + "-unit-%')");
+        Map<String, String> env = environmentFile();
+        // The sample names a managed server over TLS; the test server is local, plain TCP.
+        env.keySet().removeIf(name -> name.startsWith("PGSSL"));
+        env.putAll(server.libpqEnvironment());
+        env.put("PGWARDEN_INTERVAL", "1s");
+        env.put("PGWARDEN_OPTIONS", env.get("PGWARDEN_OPTIONS").replace("9187",
+                String.valueOf(TestServer.freePort())));
+
+        try (WatchProcess watch = WatchProcess.start(execStart(env), env)) {
+            watch.awaitLine("the started line", LIMIT, l -> l.contains("\"started\""));
+            Victim v = Victim.open(server, "unit-victim").idleInTransaction("SELECT 1");
+            victims.add(v);
+            watch.awaitLine("the action on pid " + v.pid, LIMIT,
+                    l -> l.contains("\"event\":\"action\"") && l.contains("\"pid\":" + v.pid
+                            + ","));
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
+
+            assertEquals(0, watch.stop(LIMIT), watch.stderr());
+        }
+    }
+
+    /** VARIABLE=value lines, in order; comments and blank lines skipped. */
+    private static Map<String, String> environmentFile() throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(ENV)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int equals = line.indexOf('=');
+            assertTrue(equals > 0, "not VARIABLE=value: " + line);
+            env.put(line.substring(0, equals), line.substring(equals + 1));
+        }
+        return env;
+    }
+
+    /**
+     * The unit's ExecStart, expanded as systemd does, with the jar this build made and, where
+     * this machine has none at /usr/bin/java, the test JVM's java.
+     */
+    private static List<String> execStart(Map<String, String> env) throws Exception {
+        String line = Files.readAllLines(UNIT).stream().filter(l -> l.startsWith("ExecStart="))
+                .findFirst().orElseThrow().substring("ExecStart=".length());
+        List<String> command = new ArrayList<>();
+        for (String word : line.trim().split("\\s+")) {
+            if (word.startsWith("${") && word.endsWith("}")) {
+                command.add(required(env, word.substring(2, word.length() - 1)));
+            } else if (word.startsWith("$")) {
+                String value = required(env, word.substring(1)).trim();
+                if (!value.isEmpty()) {
+                    command.addAll(List.of(value.split("\\s+")));
+                }
+            } else if (word.equals("/opt/pgwarden/pgwarden-cli.jar")) {
+                command.add(Cli.jar().toString());
+            } else if (word.equals("/usr/bin/java") && !Files.isExecutable(Paths.get(word))) {
+                command.add(Paths.get(System.getProperty("java.home"), "bin", "java")
+                        .toString());
+            } else {
+                command.add(word);
+            }
+        }
+        return command;
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = env.get(name);
+        assertTrue(value != null, "the unit uses $" + name + ", which the environment file"
+                + " does not set");
+        return value;
+    }
+}
