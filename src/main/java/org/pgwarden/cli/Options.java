@@ -19,6 +19,9 @@ import java.util.Set;
  * @param user the role to connect as, or null for the URL's or PGUSER
  * @param format how to print the rows
  * @param help whether --help was asked for
+ * @param dbname -d: a database name or, as with psql, a connection string or URI
+ * @param host -h: host names or socket directories, comma-separated
+ * @param port -p: ports, comma-separated
  */
 record Options(
         Command command,
@@ -31,7 +34,10 @@ record Options(
         String url,
         String user,
         Format format,
-        boolean help) {
+        boolean help,
+        String dbname,
+        String host,
+        String port) {
 
     /** The default grace, as in warden.cancel_long_running. */
     static final String DEFAULT_GRACE = "5 seconds";
@@ -56,6 +62,9 @@ record Options(
         private String url;
         private String user;
         private Format format = Format.TABLE;
+        private String dbname;
+        private String host;
+        private String port;
 
         Parser(String[] args) {
             this.args = args;
@@ -67,9 +76,9 @@ record Options(
             }
             while (next < args.length) {
                 String arg = args[next++];
-                if (arg.equals("--help") || arg.equals("-h")) {
+                if (arg.equals("--help") || arg.equals("-?")) {
                     return new Options(null, null, false, null, false, false, false, null,
-                            null, Format.TABLE, true);
+                            null, Format.TABLE, true, null, null, null);
                 }
                 if (arg.startsWith("-")) {
                     option(arg);
@@ -91,12 +100,12 @@ record Options(
             }
             return new Options(command, threshold, escalate,
                     grace == null ? DEFAULT_GRACE : grace, dryRun, onlyBlocking, includeIdle,
-                    url, user, format, false);
+                    url, user, format, false, dbname, host, port);
         }
 
         private void option(String arg) throws UsageException {
             int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
+            String name = longName(equals < 0 ? arg : arg.substring(0, equals));
             String inline = equals < 0 ? null : arg.substring(equals + 1);
             if (!seen.add(name)) {
                 throw new UsageException("option " + name + " given more than once");
@@ -133,9 +142,23 @@ record Options(
                 }
                 case "--url" -> url = value(name, inline);
                 case "--user" -> user = value(name, inline);
+                case "--dbname" -> dbname = value(name, inline);
+                case "--host" -> host = value(name, inline);
+                case "--port" -> port = value(name, inline);
                 case "--format" -> format = Format.of(value(name, inline));
                 default -> throw new UsageException("unknown option \"" + arg + "\"");
             }
+        }
+
+        /** psql's short connection options, as their long names. */
+        private static String longName(String name) {
+            return switch (name) {
+                case "-d" -> "--dbname";
+                case "-h" -> "--host";
+                case "-p" -> "--port";
+                case "-U" -> "--user";
+                default -> name;
+            };
         }
 
         /** Refuses an option that the command, which must come first, does not take. */
