@@ -93,7 +93,7 @@ class CliConnectIT {
         assertEquals(3, readable.exitCode(), readable.toString());
         assertTrue(readable.err().startsWith("WARNING: password file \"" + pgpass
                 + "\" has group or world access"), readable.toString());
-        assertFalse(readable.err().contains("ram"), readable.toString());
+        assertFalse(readable.err().contains(PASSWORD), readable.toString());
     }
 
     @Test
