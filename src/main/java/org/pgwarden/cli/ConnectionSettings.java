@@ -98,7 +98,19 @@ record ConnectionSettings(List<Attempt> attempts, String description) {
     }
 
     private static Connection connect(Attempt a) throws SQLException {
-        return DriverManager.getConnection(a.url(), a.properties());
+        try {
+            return DriverManager.getConnection(a.url(), a.properties());
+        } catch (SQLException e) {
+            // pgjdbc says only "The connection attempt failed." when the socket cannot be
+            // opened; psql shows why ("No such file or directory").
+            Throwable cause = e.getCause();
+            if (cause == null || cause.getMessage() == null
+                    || !String.valueOf(e.getMessage()).startsWith("The connection attempt")) {
+                throw e;
+            }
+            throw new SQLException(e.getMessage() + " (" + cause.getMessage() + ")",
+                    e.getSQLState(), e);
+        }
     }
 
     private static Properties commonProperties(Parameters p, String user)
