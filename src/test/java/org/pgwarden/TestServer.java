@@ -312,6 +312,28 @@ final class TestServer {
         return server;
     }
 
+    /**
+     * The directory of a local cluster's Unix socket (its base directory's "socket"), or
+     * null for an existing server.
+     */
+    Path socketDir() {
+        return dataDir == null ? null : dataDir.resolveSibling("socket");
+    }
+
+    /**
+     * Puts {@code lines} at the top of a local cluster's pg_hba.conf, where they win over
+     * initdb's trust lines, and reloads the configuration.
+     */
+    void prependHba(String lines) throws IOException, SQLException {
+        Path hba = dataDir.resolve("pg_hba.conf");
+        String current = Files.readString(hba);
+        if (!current.startsWith(lines)) {
+            // Written in place: the file keeps its owner, the server's account.
+            Files.writeString(hba, lines + current);
+        }
+        execute("SELECT pg_reload_conf()");
+    }
+
     /** The data directory of a local cluster, or null for an existing server. */
     Path dataDir() {
         return dataDir;
@@ -332,19 +354,21 @@ final class TestServer {
                     + " account; cluster in " + base);
         }
         Path data = base.resolve("data");
+        Path socketDir = base.resolve("socket");
         if (Files.exists(data.resolve("postmaster.pid"))) {
             runQuietly(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
                     data.toString(), "-m", "immediate", "stop"));
         }
         deleteTree(base);
-        Files.createDirectories(base);
+        Files.createDirectories(socketDir);
         if (root) {
             run(List.of("chown", "-R", "postgres:postgres", base.toString()), null);
         }
         run(asServerUser(root, bindir.resolve("initdb").toString(), "-D", data.toString(),
                 "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"), null);
         int port = freePort();
-        Files.writeString(data.resolve("postgresql.conf"), settings(bindir, port) + extraSettings,
+        Files.writeString(data.resolve("postgresql.conf"), settings(bindir, port, socketDir)
+                + extraSettings,
                 java.nio.file.StandardOpenOption.APPEND);
         run(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D", data.toString(),
                 "-l", base.resolve("startup.log").toString(), "-w", "-t", "60", "start"), null);
@@ -363,11 +387,11 @@ final class TestServer {
         return new TestServer("127.0.0.1", port, "postgres", null, bindir, data);
     }
 
-    private static String settings(Path bindir, int port) {
+    private static String settings(Path bindir, int port, Path socketDir) {
         StringBuilder conf = new StringBuilder("\n# pgwarden integration tests\n")
                 .append("port = ").append(port).append('\n')
                 .append("listen_addresses = '127.0.0.1'\n")
-                .append("unix_socket_directories = ''\n")
+                .append("unix_socket_directories = '").append(socketDir).append("'\n")
                 .append("max_connections = 300\n")
                 .append("max_prepared_transactions = 10\n")
                 .append("fsync = off\n")

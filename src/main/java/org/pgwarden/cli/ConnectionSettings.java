@@ -1,35 +1,203 @@
 package org.pgwarden.cli;
 
+import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where the runner connects: a jdbc:postgresql URL, or the libpq variables a DBA already has
- * set for psql (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE,
- * PGCONNECT_TIMEOUT).
+ * Where the runner connects, resolved as psql resolves it (libpq's rules), as one or more
+ * attempts tried in order; or a jdbc:postgresql URL given with --url.
  *
- * @param url the JDBC URL
- * @param properties user, password and the rest, as pgjdbc takes them
- * @param description the server and role, for messages; never the password
+ * @param attempts what to try, in order, until one connects
+ * @param description the servers, database and role, for messages; never the password
  */
-record ConnectionSettings(String url, Properties properties, String description) {
+record ConnectionSettings(List<Attempt> attempts, String description) {
 
     static final String APPLICATION_NAME = "pgwarden-cli";
     private static final String URL_PREFIX = "jdbc:postgresql:";
     private static final String CONNECT_TIMEOUT_SECONDS = "10";
 
+    /**
+     * One pgjdbc connection attempt.
+     *
+     * @param url the JDBC URL
+     * @param properties user, password and the rest, as pgjdbc takes them
+     * @param endpoint the host and port, or the socket, for messages
+     */
+    record Attempt(String url, Properties properties, String endpoint) {
+    }
+
     static ConnectionSettings of(Options options, Map<String, String> env)
             throws UsageException {
+        return of(options, env, System.err);
+    }
+
+    /** {@code warnings} gets libpq's warnings, such as a password file others may read. */
+    static ConnectionSettings of(Options options, Map<String, String> env,
+            PrintStream warnings) throws UsageException {
+        if (options.url() != null) {
+            return ofUrl(options, env);
+        }
+        Parameters p = Parameters.resolve(options, env);
+        String user = p.value("user", System.getProperty("user.name"));
+        String dbname = p.value("dbname", user);
+        List<Endpoint> endpoints = Endpoint.list(p);
+        if ("random".equals(p.value("load_balance_hosts", "disable"))) {
+            Collections.shuffle(endpoints);
+        }
+        Properties common = commonProperties(p, user);
+        List<Attempt> attempts = new ArrayList<>();
+        for (String serverType : TargetSession.serverTypes(p)) {
+            for (Endpoint e : endpoints) {
+                attempts.add(attempt(e, p, common, serverType, dbname, user, env, warnings));
+            }
+        }
+        LinkedHashSet<String> shown = new LinkedHashSet<>();
+        attempts.forEach(a -> shown.add(a.endpoint()));
+        return new ConnectionSettings(List.copyOf(attempts), String.join(", ", shown)
+                + " database \"" + dbname + "\" as \"" + user + "\"");
+    }
+
+    /** The URL of the first attempt: the one there is, with --url. */
+    String url() {
+        return attempts.get(0).url();
+    }
+
+    Properties properties() {
+        return attempts.get(0).properties();
+    }
+
+    /** Tries each attempt in turn, as libpq tries each host, and keeps the first to connect. */
+    Connection open() throws SQLException {
+        // The password file was read above, the libpq way; pgjdbc's own reading would take a
+        // file libpq refuses (readable by others) and match a host list as one name.
+        System.setProperty("org.postgresql.pgpassfile", "/dev/null");
+        if (attempts.size() == 1) {
+            return connect(attempts.get(0));
+        }
+        List<String> failures = new ArrayList<>();
+        SQLException last = null;
+        for (Attempt a : attempts) {
+            try {
+                return connect(a);
+            } catch (SQLException e) {
+                last = e;
+                failures.add(a.endpoint() + ": " + Main.message(e));
+            }
+        }
+        throw new SQLException(String.join("; ", failures), last.getSQLState(), last);
+    }
+
+    private static Connection connect(Attempt a) throws SQLException {
+        try {
+            return DriverManager.getConnection(a.url(), a.properties());
+        } catch (SQLException e) {
+            // pgjdbc says only "The connection attempt failed." when the socket cannot be
+            // opened; psql shows why ("No such file or directory").
+            Throwable cause = e.getCause();
+            if (cause == null || cause.getMessage() == null
+                    || !String.valueOf(e.getMessage()).startsWith("The connection attempt")) {
+                throw e;
+            }
+            throw new SQLException(e.getMessage() + " (" + cause.getMessage() + ")",
+                    e.getSQLState(), e);
+        }
+    }
+
+    private static Properties commonProperties(Parameters p, String user)
+            throws UsageException {
         Properties props = new Properties();
-        props.setProperty("ApplicationName", APPLICATION_NAME);
+        // libpq: application_name, else fallback_application_name; ours is the fallback.
+        props.setProperty("ApplicationName", p.value("application_name",
+                p.value("fallback_application_name", APPLICATION_NAME)));
         // No named server-side prepared statements: behind a pooler in transaction mode
         // (pgbouncer before 1.21) the next transaction may reach a backend that already has
         // one of the same name. The runner's few statements gain nothing from them.
+        props.setProperty("prepareThreshold", "0");
+        props.setProperty("connectTimeout", p.integer("connect_timeout",
+                CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("user", user);
+        copy(p, props, "sslmode", "sslmode");
+        copy(p, props, "sslrootcert", "sslrootcert");
+        copy(p, props, "sslcert", "sslcert");
+        copy(p, props, "sslkey", "sslkey");
+        copy(p, props, "sslpassword", "sslpassword");
+        copy(p, props, "options", "options");
+        copy(p, props, "channel_binding", "channelBinding");
+        copy(p, props, "gssencmode", "gssEncMode");
+        p.check("sslmode", "disable", "allow", "prefer", "require", "verify-ca",
+                "verify-full");
+        p.check("channel_binding", "disable", "prefer", "require");
+        p.check("gssencmode", "disable", "prefer", "require");
+        p.check("load_balance_hosts", "disable", "random");
+        return props;
+    }
+
+    private static void copy(Parameters p, Properties props, String keyword, String property) {
+        String value = p.value(keyword, null);
+        if (value != null) {
+            props.setProperty(property, value);
+        }
+    }
+
+    private static Attempt attempt(Endpoint e, Parameters p, Properties common,
+            String serverType, String dbname, String user, Map<String, String> env,
+            PrintStream warnings) {
+        Properties props = new Properties();
+        props.putAll(common);
+        if (serverType != null) {
+            props.setProperty("targetServerType", serverType);
+        }
+        String password = p.value("password", "");
+        if (password.isEmpty()) {
+            String file = p.value("passfile", null);
+            password = PgPass.lookup(file != null ? java.nio.file.Paths.get(file)
+                    : UserHome.of(env).resolve(".pgpass"), e.passwordHost(),
+                    String.valueOf(e.port()), dbname, user, warnings);
+        }
+        if (password != null && !password.isEmpty()) {
+            props.setProperty("password", password);
+        }
+        String host = "localhost";
+        if (e.socket() != null) {
+            // junixsocket carries pgjdbc's stream to the socket file; the URL's host is
+            // then only a name. libpq never uses SSL over a Unix socket.
+            props.setProperty("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$"
+                    + "FactoryArg");
+            props.setProperty("socketFactoryArg", e.socket());
+            props.setProperty("sslmode", "disable");
+        } else {
+            host = e.address();
+        }
+        String url = URL_PREFIX + "//" + bracketed(host) + ":" + e.port() + "/"
+                + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
+        return new Attempt(url, props, e.toString());
+    }
+
+    /** The runner before libpq's rules: a jdbc:postgresql URL and a few PG* variables. */
+    private static ConnectionSettings ofUrl(Options options, Map<String, String> env)
+            throws UsageException {
+        for (String[] other : new String[][] {{"--dbname", options.dbname()},
+                {"--host", options.host()}, {"--port", options.port()}}) {
+            if (other[1] != null) {
+                throw new UsageException("option --url cannot be combined with " + other[0]);
+            }
+        }
+        if (!options.url().startsWith(URL_PREFIX)) {
+            throw new UsageException("invalid value for option --url: \"" + options.url()
+                    + "\" (must start with " + URL_PREFIX + "//)");
+        }
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", env.getOrDefault("PGAPPNAME", APPLICATION_NAME));
         props.setProperty("prepareThreshold", "0");
         props.setProperty("connectTimeout", env.getOrDefault("PGCONNECT_TIMEOUT",
                 CONNECT_TIMEOUT_SECONDS));
@@ -43,33 +211,9 @@ record ConnectionSettings(String url, Properties properties, String description)
         if (env.get("PGSSLMODE") != null) {
             props.setProperty("sslmode", env.get("PGSSLMODE"));
         }
-        if (options.url() != null) {
-            if (!options.url().startsWith(URL_PREFIX)) {
-                throw new UsageException("invalid value for option --url: \"" + options.url()
-                        + "\" (must start with " + URL_PREFIX + "//)");
-            }
-            return new ConnectionSettings(options.url(), props, withoutQuery(options.url()));
-        }
-        String host = env.getOrDefault("PGHOST", "localhost");
-        if (host.startsWith("/")) {
-            // pgjdbc speaks TCP only; a socket directory would fail later, less clearly.
-            throw new UsageException("PGHOST \"" + host + "\" is a Unix-socket directory,"
-                    + " which the runner cannot use (set PGHOST to a host name, or pass --url)");
-        }
-        String port = env.getOrDefault("PGPORT", "5432");
-        if (user == null) {
-            user = System.getProperty("user.name");
-            props.setProperty("user", user);
-        }
-        String database = env.getOrDefault("PGDATABASE", user);
-        String url = URL_PREFIX + "//" + bracketed(host) + ":" + port + "/"
-                + URLEncoder.encode(database, StandardCharsets.UTF_8);
-        return new ConnectionSettings(url, props,
-                host + ":" + port + " database \"" + database + "\" as \"" + user + "\"");
-    }
-
-    Connection open() throws SQLException {
-        return DriverManager.getConnection(url, properties);
+        String shown = withoutQuery(options.url());
+        return new ConnectionSettings(List.of(new Attempt(options.url(), props, shown)),
+                shown);
     }
 
     /** An IPv6 address needs brackets in a URL. */

@@ -54,7 +54,7 @@ public final class Main {
                 out.print(Usage.TEXT);
                 return OK;
             }
-            settings = ConnectionSettings.of(options, env);
+            settings = ConnectionSettings.of(options, env, err);
         } catch (UsageException e) {
             err.println("pgwarden: " + e.getMessage());
             err.println("Try \"java -jar pgwarden-cli.jar --help\".");

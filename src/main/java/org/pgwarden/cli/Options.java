@@ -22,6 +22,9 @@ import java.util.Set;
  * @param format how to print the rows
  * @param help whether --help was asked for
  * @param watch watch's own options; null for the other commands
+ * @param dbname -d: a database name or, as with psql, a connection string or URI
+ * @param host -h: host names or socket directories, comma-separated
+ * @param port -p: ports, comma-separated
  */
 record Options(
         Command command,
@@ -35,7 +38,10 @@ record Options(
         String user,
         Format format,
         boolean help,
-        WatchOptions watch) {
+        WatchOptions watch,
+        String dbname,
+        String host,
+        String port) {
 
     /** The default grace, as in warden.cancel_long_running. */
     static final String DEFAULT_GRACE = "5 seconds";
@@ -61,6 +67,9 @@ record Options(
         private String user;
         private Format format = Format.TABLE;
         private final Map<String, String> watchValues = new HashMap<>();
+        private String dbname;
+        private String host;
+        private String port;
 
         Parser(String[] args) {
             this.args = args;
@@ -72,9 +81,9 @@ record Options(
             }
             while (next < args.length) {
                 String arg = args[next++];
-                if (arg.equals("--help") || arg.equals("-h")) {
+                if (arg.equals("--help") || arg.equals("-?")) {
                     return new Options(null, null, false, null, false, false, false, null,
-                            null, Format.TABLE, true, null);
+                            null, Format.TABLE, true, null, null, null, null);
                 }
                 if (arg.startsWith("-")) {
                     option(arg);
@@ -96,12 +105,12 @@ record Options(
             }
             return new Options(command, threshold, escalate,
                     grace == null ? DEFAULT_GRACE : grace, dryRun, onlyBlocking, includeIdle,
-                    url, user, format, false, watchOptions());
+                    url, user, format, false, watchOptions(), dbname, host, port);
         }
 
         private void option(String arg) throws UsageException {
             int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
+            String name = longName(equals < 0 ? arg : arg.substring(0, equals));
             String inline = equals < 0 ? null : arg.substring(equals + 1);
             if (!seen.add(name)) {
                 throw new UsageException("option " + name + " given more than once");
@@ -142,6 +151,9 @@ record Options(
                 }
                 case "--url" -> url = value(name, inline);
                 case "--user" -> user = value(name, inline);
+                case "--dbname" -> dbname = value(name, inline);
+                case "--host" -> host = value(name, inline);
+                case "--port" -> port = value(name, inline);
                 case "--format" -> format = Format.of(value(name, inline));
                 default -> throw new UsageException("unknown option \"" + arg + "\"");
             }
@@ -158,6 +170,17 @@ record Options(
             return WatchOptions.of(watchValues.get("--interval"),
                     watchValues.get("--log-format"), watchValues.get("--metrics-port"),
                     watchValues.get("--metrics-address"));
+        }
+
+        /** psql's short connection options, as their long names. */
+        private static String longName(String name) {
+            return switch (name) {
+                case "-d" -> "--dbname";
+                case "-h" -> "--host";
+                case "-p" -> "--port";
+                case "-U" -> "--user";
+                default -> name;
+            };
         }
 
         /** Refuses an option that the command, which must come first, does not take. */

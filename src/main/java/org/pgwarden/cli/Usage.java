@@ -39,13 +39,20 @@ final class Usage {
           --log-format FORMAT    watch: text (default) or json (one object per line)
           --metrics-port PORT    watch: serve Prometheus metrics on /metrics
           --metrics-address ADDR watch: where /metrics listens (default 127.0.0.1)
-          --url URL              jdbc:postgresql://HOST:PORT/DATABASE (default: from PGHOST,
-                                 PGPORT, PGDATABASE; PGSSLMODE, PGCONNECT_TIMEOUT apply)
-          --user ROLE            the role to connect as (default: PGUSER, or the URL's user)
+          -d, --dbname DBNAME    a database name, or a connection string as psql takes it:
+                                 'host=db1 port=5433 dbname=app', 'service=prod' or
+                                 postgresql://alice@db1:5433,db2/app?sslmode=require
+          -h, --host HOST        host names or socket directories, comma-separated
+          -p, --port PORT        ports, comma-separated
+          -U, --user ROLE        the role to connect as
+          --url URL              jdbc:postgresql://HOST:PORT/DATABASE, instead of the above
           --format FORMAT        table (default), csv or json (csv and json: every column)
-          --help                 this text
+          --help, -?             this text
 
-        The password comes from PGPASSWORD or the URL. The role needs the privileges of
+        Unset connection settings come, as for psql, from the service file (PGSERVICE),
+        then the libpq variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, ...). The
+        password comes from the connection string, PGPASSWORD or the password file
+        (PGPASSFILE, ~/.pgpass). The role needs the privileges of
         pg_signal_backend and pg_read_all_stats (warden_operator carries both). Where
         sql/schema.sql is installed, exemptions apply and every signal is also written to
         warden.action_log, which the role must be able to insert into (warden_operator).
