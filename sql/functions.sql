@@ -113,7 +113,9 @@ CREATE FUNCTION warden.enforce_json(dry_run boolean)
  * Java call starts a JVM (docs/benchmarks.md). So each function first asks plain SQL whether
  * anything could be selected, and starts Java only then. The question is wider than Java's:
  * it ignores filters, exemptions and privileges, and for blockers asks only whether any
- * backend waits for a lock (the roots Java looks for are found from those waits). Arguments
+ * backend waits for a lock (the roots Java looks for are found from those waits). Like
+ * Java it asks about client backends only: a streaming walsender is always active since
+ * its START_REPLICATION, and must not start a JVM in every scheduled run. Arguments
  * Java would refuse always go to Java, which raises 22023 for them: warden.interval_problem
  * is the core's own rule (org.pgwarden.IntervalRule), and an accepted interval is compared
  * as the fixed length the core binds, extract(epoch) seconds, so a day is 24 hours in any
@@ -136,7 +138,8 @@ CREATE FUNCTION warden.cancel_long_running(
                 THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
                 WHEN EXISTS (
                         SELECT FROM pg_catalog.pg_stat_activity AS a
-                        WHERE a.state = ''active''
+                        WHERE a.backend_type = ''client backend''
+                          AND a.state = ''active''
                           AND a.query_start < pg_catalog.clock_timestamp()
                               - extract(epoch FROM threshold)::float8 * interval ''1 second''
                           AND a.pid <> pg_catalog.pg_backend_pid())
@@ -157,7 +160,8 @@ CREATE FUNCTION warden.reap_idle_in_tx(
                 THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
                 WHEN EXISTS (
                         SELECT FROM pg_catalog.pg_stat_activity AS a
-                        WHERE a.state IN (''idle in transaction'',
+                        WHERE a.backend_type = ''client backend''
+                          AND a.state IN (''idle in transaction'',
                                 ''idle in transaction (aborted)'')
                           AND a.state_change < pg_catalog.clock_timestamp()
                               - extract(epoch FROM threshold)::float8 * interval ''1 second''
@@ -199,11 +203,13 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
                 WHEN EXISTS (
                     SELECT FROM warden.policy AS p
                     JOIN pg_catalog.pg_stat_activity AS a ON CASE p.kind
-                        WHEN ''idle_in_tx'' THEN a.state IN (''idle in transaction'',
+                        WHEN ''idle_in_tx'' THEN a.backend_type = ''client backend''
+                            AND a.state IN (''idle in transaction'',
                                 ''idle in transaction (aborted)'')
                             AND a.state_change < pg_catalog.clock_timestamp()
                                 - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
-                        WHEN ''long_running'' THEN a.state = ''active''
+                        WHEN ''long_running'' THEN a.backend_type = ''client backend''
+                            AND a.state = ''active''
                             AND a.query_start < pg_catalog.clock_timestamp()
                                 - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
                         ELSE a.wait_event_type = ''Lock''

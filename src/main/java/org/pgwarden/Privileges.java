@@ -7,7 +7,7 @@ package org.pgwarden;
 final class Privileges {
 
     /**
-     * The rule PostgreSQL 13 to 17 apply in pg_signal_backend (signalfuncs.c) for a client
+     * The rule PostgreSQL 13 to 18 apply in pg_signal_backend (signalfuncs.c) for a client
      * backend: a superuser may signal anyone; nobody else may signal a superuser's backend;
      * otherwise the caller needs the privileges of the backend's role or of
      * pg_signal_backend. pg_has_role(..., 'USAGE') is has_privs_of_role, the same test.

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +49,27 @@ class InServerPolicyIT extends PolicyScenarios {
             assertEquals(Outcome.TERMINATED,
                     rowFor(client.enforce(scheduled, false), idleTx).outcome());
             assertEquals(1, plJavaContexts(scheduled));
+        }
+    }
+
+    @Test
+    void aStreamingWalsenderStartsNoJvmInAScheduledRun() throws Exception {
+        Assumptions.assumeTrue(server.serverVersionNum() >= 140000,
+                "pg_backend_memory_contexts exists from PostgreSQL 14 on");
+        policy("it_slow_walsender", Policy.LONG_RUNNING, "50 milliseconds", false, null);
+        try (Walsender walsender = Walsender.start(server, "jvm-walsender");
+                Connection scheduled = server.connect()) {
+            // Active since its START_REPLICATION, as long as the standby streams.
+            Poll.until("the walsender to be active for 100 ms", Duration.ofSeconds(20),
+                    () -> activityCount("pid = " + walsender.pid + " AND state = 'active'"
+                            + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
+
+            assertEquals(List.of(), client.cancelLongRunning(scheduled, "50 milliseconds",
+                    false, "5 seconds", false));
+            assertEquals(List.of(), client.enforce(scheduled, false));
+
+            assertEquals(0, plJavaContexts(scheduled), "the walsender started a JVM");
+            walsender.assertStillStreaming();
         }
     }
 

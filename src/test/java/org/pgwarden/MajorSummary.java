@@ -14,19 +14,24 @@ import org.junit.platform.launcher.TestPlan;
 public final class MajorSummary implements TestExecutionListener {
 
     private long started;
+    private TestPlan plan;
     private int passed;
     private int failed;
     private int skipped;
+    private long notRun;
 
     @Override
-    public void testPlanExecutionStarted(TestPlan plan) {
+    public void testPlanExecutionStarted(TestPlan testPlan) {
         started = System.nanoTime();
+        plan = testPlan;
     }
 
     @Override
     public void executionSkipped(TestIdentifier test, String reason) {
         if (test.isTest()) {
             skipped++;
+        } else {
+            notRun += tests(test);
         }
     }
 
@@ -36,6 +41,10 @@ public final class MajorSummary implements TestExecutionListener {
             if (result.getStatus() == TestExecutionResult.Status.FAILED) {
                 // A suite whose @BeforeAll failed ran none of its tests.
                 failed++;
+            } else if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+                // A suite that skipped itself (no PL/Java, no pg_cron): its tests never ran,
+                // and the line must not hide how many.
+                notRun += tests(test);
             }
             return;
         }
@@ -52,8 +61,16 @@ public final class MajorSummary implements TestExecutionListener {
         if (server == null) {
             return;
         }
+        // A run in which nothing passed proves nothing, whatever else it says.
+        boolean ok = failed == 0 && passed > 0;
         System.out.printf("[pgwarden-it] summary: %s: %s, %d passed, %d failed, %d skipped,"
-                + " %d s%n", server, failed == 0 ? "PASSED" : "FAILED", passed, failed, skipped,
+                + " %d not run (suites that skipped themselves), %d s%n", server,
+                ok ? "PASSED" : "FAILED", passed, failed, skipped, notRun,
                 (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    private long tests(TestIdentifier container) {
+        return plan == null ? 0 : plan.getDescendants(container).stream()
+                .filter(TestIdentifier::isTest).count();
     }
 }

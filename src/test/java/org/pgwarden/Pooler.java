@@ -102,7 +102,7 @@ final class Pooler implements AutoCloseable {
                 .redirectOutput(dir.path.resolve("output.log").toFile())
                 .start();
         Pooler pooler = new Pooler(server, dir, port, process);
-        Runtime.getRuntime().addShutdownHook(new Thread(pooler::close));
+        TestServer.atExit(pooler::close);
         Poll.until("pgbouncer to listen on 127.0.0.1:" + port, START_LIMIT,
                 () -> !process.isAlive() || pooler.listening());
         if (!process.isAlive()) {
@@ -142,7 +142,9 @@ final class Pooler implements AutoCloseable {
                 + "query_wait_timeout = " + QUERY_WAIT_SECONDS + "\n"
                 // pgjdbc sends extra_float_digits at startup; pgbouncer would refuse it.
                 + "ignore_startup_parameters = extra_float_digits,options\n"
-                + "logfile = " + dir.resolve("pgbouncer.log") + "\n";
+                + "logfile = " + dir.resolve("pgbouncer.log") + "\n"
+                // ServerDir stops a pgbouncer that a killed test JVM left, by this file.
+                + "pidfile = " + dir.resolve(ServerDir.PGBOUNCER_PID) + "\n";
     }
 
     /** A superuser's client session through pgbouncer. */

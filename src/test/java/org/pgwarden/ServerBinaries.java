@@ -19,6 +19,12 @@ final class ServerBinaries {
     static final String PROPERTY = "pgwarden.pg.archive";
     /** The major the archive holds, checked against the server that starts from it. */
     static final String MAJOR_PROPERTY = "pgwarden.pg.major";
+    /**
+     * The archive's artifact version (16.15.0): the binaries are unpacked into a directory
+     * named after it, so a version bump never runs on binaries unpacked for the old one, and
+     * the server that starts must report it (16.15).
+     */
+    static final String VERSION_PROPERTY = "pgwarden.pg.version";
 
     private ServerBinaries() {
     }
@@ -28,15 +34,17 @@ final class ServerBinaries {
         if (!Files.isRegularFile(archive)) {
             throw new IOException(PROPERTY + " names no file: \"" + archive + "\"");
         }
-        Path home = archive.resolveSibling("server");
+        String name = "server-" + System.getProperty(VERSION_PROPERTY, "unversioned");
+        Path home = archive.resolveSibling(name);
         boolean root = "0".equals(TestServer.run(List.of("id", "-u"), null).trim());
         if (root && !TestServer.accessibleToPostgres(archive.getParent())) {
             // The server runs as the postgres account, which cannot reach target/ here (a
-            // checkout under /root, as in CI): the binaries go where it can read them.
-            home = Files.createTempDirectory("pgwarden-pg").resolve("server");
-            Path temporary = home.getParent();
-            Runtime.getRuntime().addShutdownHook(
-                    new Thread(() -> TestServer.deleteQuietly(temporary)));
+            // checkout under /root, as in CI): the binaries go where it can read them. A
+            // temporary directory is created 0700, for root alone.
+            Path temporary = Files.createTempDirectory("pgwarden-pg");
+            TestServer.run(List.of("chmod", "0755", temporary.toString()), null);
+            home = temporary.resolve(name);
+            TestServer.deleteOnExit(temporary);
         }
         if (Files.isExecutable(home.resolve("bin/postgres"))) {
             return home.resolve("bin");

@@ -28,6 +28,9 @@ final class ServerDir {
         this.root = root;
     }
 
+    /** The pid file pgbouncer writes in its directory (Pooler's pidfile setting). */
+    static final String PGBOUNCER_PID = "pgbouncer.pid";
+
     /** An empty directory {@code name} under target/ (or a temporary one), owned as needed. */
     static ServerDir create(String name) throws IOException, InterruptedException {
         Path base = Paths.get(System.getProperty("pgwarden.builddir", "target"))
@@ -36,6 +39,9 @@ final class ServerDir {
         if (root && !TestServer.accessibleToPostgres(base.getParent())) {
             base = Files.createTempDirectory(name);
         } else {
+            // A test JVM that was killed left its server running in there.
+            stopLeftover(base.resolve("data/postmaster.pid"), base.resolve("data"));
+            stopLeftover(base.resolve(PGBOUNCER_PID), base);
             TestServer.deleteQuietly(base);
             Files.createDirectories(base);
         }
@@ -43,6 +49,33 @@ final class ServerDir {
             TestServer.run(List.of("chown", "-R", "postgres:postgres", base.toString()), null);
         }
         return new ServerDir(base, root);
+    }
+
+    /**
+     * Stops the process a leftover pid file names, if it still runs and is the one that
+     * wrote it: its command line names {@code dir} (a pid is reused once its process is
+     * gone, and then it is somebody else's). SIGQUIT is a postmaster's immediate shutdown,
+     * and pgbouncer's too.
+     */
+    private static void stopLeftover(Path pidFile, Path dir) {
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            Path cmdline = Paths.get("/proc", String.valueOf(pid), "cmdline");
+            if (!Files.exists(cmdline) || !new String(Files.readAllBytes(cmdline))
+                    .replace('\0', ' ').contains(dir.toString())) {
+                return;
+            }
+            TestServer.runQuietly(List.of("kill", "-QUIT", String.valueOf(pid)));
+            ProcessHandle.of(pid).ifPresent(p -> Poll.until("leftover pid " + pid + " to exit",
+                    java.time.Duration.ofSeconds(20), () -> !p.isAlive()));
+            System.out.println("[pgwarden-it] stopped pid " + pid + ", left running in " + dir
+                    + " by an earlier test JVM");
+        } catch (IOException | RuntimeException e) {
+            System.out.println("[pgwarden-it] could not stop what " + pidFile + " names: " + e);
+        }
     }
 
     /** {@code command} as the account the server process runs as. */

@@ -89,7 +89,7 @@ final class Standby implements AutoCloseable {
         ServerDir dir = ServerDir.create("pgwarden-standby");
         int port = TestServer.freePort();
         Standby standby = new Standby(primary, dir, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> standby.shutDown(true)));
+        TestServer.atExit(() -> standby.shutDown(true));
         dropSlot(primary);
         createSlot(primary);
         Path data = dir.path.resolve("data");

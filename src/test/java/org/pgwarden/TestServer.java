@@ -36,6 +36,14 @@ final class TestServer {
     static final String VICTIM_APP = "pgwarden-victim";
 
     private static TestServer instance;
+    private static final java.util.Deque<Runnable> AT_EXIT = new java.util.ArrayDeque<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestServer::runAtExit,
+                "pgwarden-it-cleanup"));
+    }
+    /** A server that started but is not the one asked for fails every test, not the first. */
+    private static IllegalStateException failure;
 
     final String host;
     final int port;
@@ -55,6 +63,9 @@ final class TestServer {
     }
 
     static synchronized TestServer get() {
+        if (failure != null) {
+            throw failure;
+        }
         if (instance == null) {
             try {
                 if (DockerServer.requested()) {
@@ -66,6 +77,9 @@ final class TestServer {
                 }
                 instance.createDatabase();
                 instance.checkMajor();
+            } catch (IllegalStateException e) {
+                failure = e;
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the test server: " + e, e);
             }
@@ -100,6 +114,54 @@ final class TestServer {
             throw new IllegalStateException("the test server is PostgreSQL "
                     + serverVersionNum() + ", not " + expected + " as "
                     + ServerBinaries.MAJOR_PROPERTY + " says");
+        }
+        // 16.15.0, the artifact's version: the server reports 16.15.
+        String version = System.getProperty(ServerBinaries.VERSION_PROPERTY, "");
+        String shown = queryString("SHOW server_version");
+        if (!version.isEmpty() && !(version + ".").startsWith(shown + ".")) {
+            throw new IllegalStateException("the test server is PostgreSQL " + shown + ", not "
+                    + version + " as " + ServerBinaries.VERSION_PROPERTY + " says");
+        }
+    }
+
+    String queryString(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** Removes {@code dir} when the JVM exits. */
+    static void deleteOnExit(Path dir) {
+        atExit(() -> deleteQuietly(dir));
+    }
+
+    /**
+     * Runs {@code cleanup} when the JVM exits, in one thread, before everything registered
+     * earlier: a server stops before the binaries it runs from are removed, a standby before
+     * its primary. Separate shutdown hooks would run all at once.
+     */
+    static void atExit(Runnable cleanup) {
+        synchronized (AT_EXIT) {
+            AT_EXIT.push(cleanup);
+        }
+    }
+
+    private static void runAtExit() {
+        while (true) {
+            Runnable cleanup;
+            synchronized (AT_EXIT) {
+                cleanup = AT_EXIT.poll();
+            }
+            if (cleanup == null) {
+                return;
+            }
+            try {
+                cleanup.run();
+            } catch (RuntimeException e) {
+                System.out.println("[pgwarden-it] a cleanup at exit failed: " + e);
+            }
         }
     }
 
@@ -334,6 +396,16 @@ final class TestServer {
         execute("SELECT pg_reload_conf()");
     }
 
+    /**
+     * Stops a local cluster that a test started for itself ({@link #startLocal}) before the
+     * JVM exits; the exit hook then finds it stopped.
+     */
+    void stop() throws IOException, InterruptedException {
+        boolean root = "0".equals(run(List.of("id", "-u"), null).trim());
+        runQuietly(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
+                dataDir.toString(), "-m", "fast", "-w", "stop"));
+    }
+
     /** The data directory of a local cluster, or null for an existing server. */
     Path dataDir() {
         return dataDir;
@@ -355,6 +427,17 @@ final class TestServer {
         }
         Path data = base.resolve("data");
         Path socketDir = base.resolve("socket");
+        List<String> stop = asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
+                data.toString(), "-m", "fast", "-w", "stop");
+        Path cluster = base;
+        // Registered before initdb: a cluster that fails to start leaves no directory behind.
+        atExit(() -> {
+            runQuietly(stop);
+            if (temporary) {
+                // Nothing else removes it; InstallScriptIT leaves a linked Java runtime in it.
+                deleteQuietly(cluster);
+            }
+        });
         if (Files.exists(data.resolve("postmaster.pid"))) {
             runQuietly(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
                     data.toString(), "-m", "immediate", "stop"));
@@ -372,16 +455,6 @@ final class TestServer {
                 java.nio.file.StandardOpenOption.APPEND);
         run(asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D", data.toString(),
                 "-l", base.resolve("startup.log").toString(), "-w", "-t", "60", "start"), null);
-        List<String> stop = asServerUser(root, bindir.resolve("pg_ctl").toString(), "-D",
-                data.toString(), "-m", "fast", "-w", "stop");
-        Path cluster = base;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            runQuietly(stop);
-            if (temporary) {
-                // Nothing else removes it; InstallScriptIT leaves a linked Java runtime in it.
-                deleteQuietly(cluster);
-            }
-        }));
         System.out.println("[pgwarden-it] started a throwaway PostgreSQL cluster (" + bindir
                 + ") on 127.0.0.1:" + port + " in " + data);
         return new TestServer("127.0.0.1", port, "postgres", null, bindir, data);
