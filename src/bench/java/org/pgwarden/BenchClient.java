@@ -2,6 +2,8 @@ package org.pgwarden;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /** How the benchmark connects, runs a statement as a client would, and reads a backend. */
 final class BenchClient {
@@ -79,13 +82,39 @@ final class BenchClient {
      * anonymous part). The benchmark runs on the server's machine.
      */
     static double statusMb(int pid, String field) throws IOException {
+        return status(pid, field) / 1024.0;
+    }
+
+    /** A field of /proc/PID/status as the number it starts with (kB, or a count). */
+    static long status(int pid, String field) throws IOException {
         for (String line : Files.readAllLines(Paths.get("/proc", String.valueOf(pid),
                 "status"))) {
             if (line.startsWith(field + ":")) {
-                String kb = line.substring(field.length() + 1).trim().split("\\s+")[0];
-                return Long.parseLong(kb) / 1024.0;
+                return Long.parseLong(line.substring(field.length() + 1).trim()
+                        .split("\\s+")[0]);
             }
         }
         throw new IOException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    /**
+     * The CPU time a process has had so far, in ms: the sum over its threads of the first
+     * field of /proc/PID/task/TID/schedstat, in nanoseconds, where utime and stime in
+     * /proc/PID/stat count in ticks of 10 ms. Threads that have exited are not counted.
+     */
+    static double cpuMs(int pid) throws IOException {
+        long ns = 0;
+        try (Stream<Path> tasks = Files.list(Paths.get("/proc", String.valueOf(pid),
+                "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    ns += Long.parseLong(Files.readString(task.resolve("schedstat"))
+                            .split(" ")[0]);
+                } catch (NoSuchFileException gone) {
+                    // the thread exited meanwhile
+                }
+            }
+        }
+        return ns / 1e6;
     }
 }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * pgwarden against plain SQL, inside a throwaway cluster with PL/Java: warm reports, cold
- * starts, reaping, memory, and the scheduled run that finds nothing to do. Run it with
+ * starts, reaping, memory, and the scheduled run that finds nothing to do; and the runner in
+ * watch mode against a pg_cron run in a new session (W5, {@link WatchCost}). Run it with
  * {@code mvn -B -q -Pbench -DskipTests package exec:exec} (README, "Benchmarks"); it is no
  * part of {@code mvn verify}. Every figure is the median of at least five runs, and every
  * ratio the median of ratios of pairs measured one right after the other, in alternating
@@ -99,6 +100,7 @@ public final class Benchmark {
         max_connections = 1000
         pljava.vmoptions = ''
         """;
+    private static final String ALL_WORKLOADS = "W1,W2,W3,W4,W5";
     private static final String CROWD = "pgwarden-bench-crowd";
     private static final String VICTIMS = "pgwarden-bench-victim";
     private static final String CALLER = "pgwarden-bench-caller";
@@ -118,10 +120,16 @@ public final class Benchmark {
     private final String trimmed;
     private final BenchTable table = new BenchTable();
     private final List<String> notes = new ArrayList<>();
+    private final BenchTable w5Table = new BenchTable("watch, per run",
+            "pg_cron-style, new session");
+    private final List<String> w5Notes = new ArrayList<>();
+    /** The workloads to run, W1 to W5; W1 includes "nothing to do". */
+    private final List<String> workloads;
 
     private Benchmark(TestServer server, int rounds, String vmoptions,
-            List<String> trimmedSettings) {
+            List<String> trimmedSettings, List<String> workloads) {
         this.server = server;
+        this.workloads = workloads;
         this.client = new BenchClient(server);
         this.rounds = rounds;
         this.vmoptions = vmoptions;
@@ -138,6 +146,12 @@ public final class Benchmark {
         int rounds = Integer.parseInt(params.getOrDefault("rounds", "7"));
         int[] sessions = numbers(params.getOrDefault("sessions", "50,200,800"));
         int[] victims = numbers(params.getOrDefault("victims", "100,400"));
+        List<String> workloads = Arrays.stream(params.getOrDefault("workloads", ALL_WORKLOADS)
+                .split(",")).map(String::trim).toList();
+        if (!List.of(ALL_WORKLOADS.split(",")).containsAll(workloads)) {
+            fail("bench.workloads must name some of " + ALL_WORKLOADS + ", not "
+                    + String.join(",", workloads));
+        }
         if (rounds < 5) {
             fail("bench.rounds must be at least 5: each figure is a median of five or more");
         }
@@ -154,10 +168,14 @@ public final class Benchmark {
         Scripts.install(server);
         log("building the class-data-sharing archive with install/cds-archive.sh");
         String vmoptions = buildArchive(server);
-        log("building the trimmed Java runtime with install/jvm-image.sh");
-        List<String> trimmed = buildRuntime(server);
-        Benchmark bench = new Benchmark(server, rounds, vmoptions, trimmed);
-        if (trimmed == null) {
+        List<String> trimmed = null;
+        // Only W2 and W4 measure the trimmed runtime.
+        if (workloads.contains("W2") || workloads.contains("W4")) {
+            log("building the trimmed Java runtime with install/jvm-image.sh");
+            trimmed = buildRuntime(server);
+        }
+        Benchmark bench = new Benchmark(server, rounds, vmoptions, trimmed, workloads);
+        if (trimmed == null && (workloads.contains("W2") || workloads.contains("W4"))) {
             bench.notes.add("install/jvm-image.sh could not build a runtime here (no jlink or"
                     + " jmods): the trimmed runtime was not measured.");
         }
@@ -167,20 +185,33 @@ public final class Benchmark {
     }
 
     private void run(int[] sessions, int[] victims) throws Exception {
-        try (Crowd due = Crowd.idleInTransaction(server, DUE, 1)) {
-            coldStart();
-            memory();
+        if (workloads.contains("W2") || workloads.contains("W4")) {
+            try (Crowd due = Crowd.idleInTransaction(server, DUE, 1)) {
+                if (workloads.contains("W2")) {
+                    coldStart();
+                }
+                if (workloads.contains("W4")) {
+                    memory();
+                }
+            }
         }
-        Map<Integer, Samples[]> reports = new LinkedHashMap<>();
-        for (int n : sessions) {
-            reports.put(n, warmReport(n, n == 200 || sessions.length == 1));
+        if (workloads.contains("W1")) {
+            Map<Integer, Samples[]> reports = new LinkedHashMap<>();
+            for (int n : sessions) {
+                reports.put(n, warmReport(n, n == 200 || sessions.length == 1));
+            }
+            growth("W1", "report", reports, "sessions");
         }
-        growth("W1", "report", reports, "sessions");
-        Map<Integer, Samples[]> reaps = new LinkedHashMap<>();
-        for (int k : victims) {
-            reaps.put(k, reap(k));
+        if (workloads.contains("W3")) {
+            Map<Integer, Samples[]> reaps = new LinkedHashMap<>();
+            for (int k : victims) {
+                reaps.put(k, reap(k));
+            }
+            growth("W3", "reap, until gone", reaps, "victims");
         }
-        growth("W3", "reap, until gone", reaps, "victims");
+        if (workloads.contains("W5")) {
+            new WatchCost(server, rounds, recommended, w5Table, w5Notes).run();
+        }
     }
 
     // ---- W1 -------------------------------------------------------------------------------
@@ -582,35 +613,60 @@ public final class Benchmark {
         throw new IllegalStateException("no " + name + " line in:\n" + output);
     }
 
+    /**
+     * Prints the tables and writes them into docs/benchmarks.md: W1 to W4 only when all four
+     * ran (a partial run would replace the whole block), W5 into its own section.
+     */
     private void publish(String loadBefore) throws Exception {
         String when = OffsetDateTime.now(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
-        StringBuilder out = new StringBuilder();
-        out.append("Measured ").append(when).append(" with `mvn -B -q -Pbench -DskipTests")
-                .append(" package exec:exec` (").append(rounds)
-                .append(" rounds; warm figures from at least 15 pairs).\n\n")
-                .append("- Machine: ").append(machine()).append('\n')
-                .append("- Load average (1, 5, 15 min) before: ").append(loadBefore)
-                .append("; after: ").append(loadAverage()).append('\n')
-                .append("- ").append(versions()).append('\n')
-                .append("- Recommended `pljava.vmoptions` (from install/cds-archive.sh): `")
-                .append(vmoptions.replace(server.dataDir().getParent().toString(), "…"))
-                .append("`\n")
-                .append("- Trimmed runtime (from install/jvm-image.sh): ")
-                .append(trimmedSettings == null ? "not built" : "`" + String.join("`, `",
-                        trimmedSettings).replace(server.dataDir().getParent().toString(), "…")
-                        + "`")
-                .append("\n\n")
-                .append(table.markdown()).append('\n');
-        for (String note : notes) {
-            out.append("- ").append(note).append('\n');
-        }
-        System.out.println();
-        System.out.println(out);
+        String command = "mvn -B -q -Pbench -DskipTests package exec:exec"
+                + (workloads.equals(List.of(ALL_WORKLOADS.split(","))) ? ""
+                        : " -Dbench.workloads=" + String.join(",", workloads));
+        String head = "Measured " + when + " with `" + command + "` (" + rounds + " rounds";
+        String machine = "- Machine: " + machine() + "\n"
+                + "- Load average (1, 5, 15 min) before: " + loadBefore + "; after: "
+                + loadAverage() + "\n"
+                + "- " + versions() + "\n"
+                + "- Recommended `pljava.vmoptions` (from install/cds-archive.sh): `"
+                + vmoptions.replace(server.dataDir().getParent().toString(), "…") + "`\n";
         Path doc = Paths.get(System.getProperty("pgwarden.basedir", "."), "docs",
                 "benchmarks.md");
-        BenchTable.writeInto(doc, out.toString());
-        log("written to " + doc.toAbsolutePath().normalize());
+        if (!table.isEmpty()) {
+            StringBuilder out = new StringBuilder(head)
+                    .append("; warm figures from at least 15 pairs).\n\n").append(machine)
+                    .append("- Trimmed runtime (from install/jvm-image.sh): ")
+                    .append(trimmedSettings == null ? "not built" : "`" + String.join("`, `",
+                            trimmedSettings).replace(server.dataDir().getParent().toString(),
+                                    "…") + "`")
+                    .append("\n\n")
+                    .append(table.markdown()).append('\n');
+            for (String note : notes) {
+                out.append("- ").append(note).append('\n');
+            }
+            System.out.println();
+            System.out.println(out);
+            if (workloads.containsAll(List.of("W1", "W2", "W3", "W4"))) {
+                BenchTable.writeInto(doc, out.toString());
+                log("written to " + doc.toAbsolutePath().normalize());
+            } else {
+                log("W1 to W4 not all run: their results are not written to " + doc);
+            }
+        }
+        if (!w5Table.isEmpty()) {
+            StringBuilder out = new StringBuilder(head)
+                    .append("; (a) from at least 15 pairs).\n\n").append(machine)
+                    .append("- The runner's JVM options (from install/pgwarden-watch.env): `")
+                    .append(String.join(" ", WatchCost.runnerJavaOptions())).append("`\n\n")
+                    .append(w5Table.markdown()).append('\n');
+            for (String note : w5Notes) {
+                out.append("- ").append(note).append('\n');
+            }
+            System.out.println();
+            System.out.println(out);
+            BenchTable.writeInto(doc, BenchTable.W5_BEGIN, BenchTable.W5_END, out.toString());
+            log("W5 written to " + doc.toAbsolutePath().normalize());
+        }
     }
 
     private String versions() throws SQLException {
@@ -660,14 +716,18 @@ public final class Benchmark {
         }
     }
 
-    /** Arguments name=value: rounds, sessions (N, comma-separated), victims (K). */
+    /**
+     * Arguments name=value: rounds, sessions (N, comma-separated), victims (K), workloads
+     * (some of W1 to W5, comma-separated).
+     */
     private static Map<String, String> parameters(String[] args) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
-            if (eq < 0 || !List.of("rounds", "sessions", "victims")
+            if (eq < 0 || !List.of("rounds", "sessions", "victims", "workloads")
                     .contains(arg.substring(0, eq))) {
-                fail("unknown argument \"" + arg + "\": expected rounds=, sessions=, victims=");
+                fail("unknown argument \"" + arg + "\": expected rounds=, sessions=, victims=,"
+                        + " workloads=");
             }
             params.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
@@ -679,7 +739,7 @@ public final class Benchmark {
                 .toArray();
     }
 
-    private static void log(String message) {
+    static void log(String message) {
         System.err.println("[pgwarden-bench] " + message);
     }
 

@@ -62,6 +62,11 @@ final class WatchProcess implements AutoCloseable {
         return new WatchProcess(pb.start(), err);
     }
 
+    /** The runner's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     /** The stdout lines so far. */
     List<String> lines() {
         return List.copyOf(lines);
