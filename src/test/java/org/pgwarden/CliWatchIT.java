@@ -104,7 +104,7 @@ class CliWatchIT {
             }
         } finally {
             victims.forEach(Victim::close);
-            stop(own);
+            own.stop();
         }
     }
 
@@ -237,11 +237,6 @@ class CliWatchIT {
                 .toString(), "-D", data.toString(), "-l", data.getParent()
                 .resolve("restart.log").toString(), "-m", "fast", "-w", "-t", "60", "restart"),
                 null);
-    }
-
-    private static void stop(TestServer cluster) throws Exception {
-        TestServer.runQuietly(TestServer.asServerUser(isRoot(), cluster.bindir.resolve("pg_ctl")
-                .toString(), "-D", cluster.dataDir().toString(), "-m", "fast", "-w", "stop"));
     }
 
     private static boolean isRoot() throws Exception {
