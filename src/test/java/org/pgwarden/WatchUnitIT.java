@@ -90,6 +90,47 @@ class WatchUnitIT {
         }
     }
 
+    @Test
+    void theContainersEntrypointWithTheEnvironmentFileRunsAWatcher() throws Exception {
+        // No Docker engine here: the entrypoint's shell line, run as the image would run it,
+        // with its ENV defaults under what docker run --env-file gives.
+        String dockerfile = Files.readString(BASEDIR.resolve("docker/runner.Dockerfile"));
+        Matcher entrypoint = Pattern.compile("ENTRYPOINT \\[\"/bin/sh\", \"-c\","
+                + " \"((?:[^\"\\\\]|\\\\.)*)\"\\]").matcher(dockerfile);
+        assertTrue(entrypoint.find(), dockerfile);
+        String line = entrypoint.group(1).replace("\\\"", "\"")
+                .replace("/opt/pgwarden/pgwarden-cli.jar", Cli.jar().toString());
+        server.installSchema();
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+                + " VALUES ('it_watch_unit', 'idle_in_tx', '200 milliseconds', '"
+                + TestServer.VICTIM_APP + "-unit-%')");
+        Map<String, String> env = new LinkedHashMap<>();
+        Matcher defaults = Pattern.compile("(PGWARDEN_[A-Z_]+)=(\"[^\"]*\"|\\S+)")
+                .matcher(dockerfile.substring(dockerfile.indexOf("\nENV ")));
+        while (defaults.find()) {
+            env.put(defaults.group(1), defaults.group(2).replace("\"", ""));
+        }
+        env.putAll(environmentFile());
+        env.keySet().removeIf(name -> name.startsWith("PGSSL"));
+        env.putAll(server.libpqEnvironment());
+        env.put("PGWARDEN_INTERVAL", "1s");
+        env.put("PGWARDEN_OPTIONS", env.get("PGWARDEN_OPTIONS").replace("9187",
+                String.valueOf(TestServer.freePort())));
+
+        try (WatchProcess watch = WatchProcess.start(List.of("/bin/sh", "-c", line), env)) {
+            watch.awaitLine("the started line", LIMIT, l -> l.contains("\"started\""));
+            Victim v = Victim.open(server, "unit-container").idleInTransaction("SELECT 1");
+            victims.add(v);
+            watch.awaitLine("the action on pid " + v.pid, LIMIT,
+                    l -> l.contains("\"event\":\"action\"") && l.contains("\"pid\":" + v.pid
+                            + ","));
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
+
+            // exec: the shell is gone, SIGTERM reaches the JVM, which ends its run and exits 0.
+            assertEquals(0, watch.stop(LIMIT), watch.stderr());
+        }
+    }
+
     /** VARIABLE=value lines, in order; comments and blank lines skipped. */
     private static Map<String, String> environmentFile() throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
