@@ -69,7 +69,8 @@ public final class Enforcer {
             longestWait = longestWait.plus(plan.longestWait());
         }
         Preflight.check(conn, installation, dry, longestWait);
-        if (!EnforceLock.tryAcquire(conn, installation)) {
+        // A dry run signals nothing: it takes no lock, so a trial never makes a real run skip.
+        if (!dry && !EnforceLock.tryAcquire(conn, installation)) {
             int holder = EnforceLock.holder(conn, installation);
             String skipped = "enforce skipped: another enforce() run (pid " + holder
                     + ") is applying the policies";

@@ -81,6 +81,27 @@ abstract class PolicyScenarios extends ScenarioBase {
     }
 
     @Test
+    void aDryRunHoldsOffNoRealRun() throws Exception {
+        // A DBA trials a policy with a dry-run watcher beside pg_cron's real runs.
+        policy("it_dry_lock", Policy.IDLE_IN_TX, "50 milliseconds", false,
+                TestServer.VICTIM_APP + "-dry-lock%");
+        Victim idle = victim("dry-lock").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+        try (Connection trial = server.connect()) {
+            trial.setAutoCommit(false);
+            assertEquals(Outcome.DRY_RUN, rowFor(client().enforce(trial, true), idle).outcome());
+
+            // The trial's transaction is still open: a dry run signals nothing, and must not
+            // keep the lock that makes a real run skip.
+            ActionRow real = rowFor(client().enforce(caller, false), idle);
+
+            assertEquals(Outcome.TERMINATED, real.outcome());
+            trial.rollback();
+        }
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
+    }
+
+    @Test
     void operatorsMayReadTheExemptionsAndPoliciesButNotChangeThem() throws Exception {
         String operator = role("warden_it_reader");
         client().grantOperator(caller, operator);
