@@ -180,6 +180,19 @@ class CliConnectIT {
                 + " option --port)");
         assertRefused(run(env, reap, "-d", "port=1,2,3 host=a,b"), "could not match 3 port"
                 + " numbers to 2 hosts");
+        Map<String, String> verifyFull = new HashMap<>(env);
+        verifyFull.put("PGSSLMODE", "verify-full");
+        // Empty is not pgjdbc's default "prefer" in place of the variable's verify-full.
+        assertRefused(run(verifyFull, reap, "-d", "host=" + server.host + " sslmode="),
+                "invalid sslmode value \"\" (from option --dbname");
+        Map<String, String> crl = new HashMap<>(env);
+        crl.put("PGSSLCRL", "/etc/ssl/pg.crl");
+        assertRefused(run(crl, reap), "connection option \"sslcrl\" (from PGSSLCRL) is not"
+                + " supported by the runner");
+        assertRefused(run(env, reap, "--url", "jdbc:postgresql://" + server.host + ":bad/"
+                + TestServer.DATABASE + "?user=pgw&password=hush"), "invalid value for option"
+                + " --url: \"jdbc:postgresql://" + server.host + ":bad/" + TestServer.DATABASE
+                + "?user=pgw&password=***\"");
         victim.assertUsable();
     }
 

@@ -49,11 +49,17 @@ record Endpoint(String host, String address, String socket, int port) {
             } else if (!host.isEmpty()) {
                 result.add(new Endpoint(host, host, null, port));
             } else {
-                // No host: libpq's default socket directory; then localhost, where the
-                // runner connected before it could use a socket.
+                // An empty host is libpq's default, the socket directory ("Connection
+                // Strings": "the default is to connect to a Unix-domain socket"), in a list
+                // too: connectOptions2 gives each empty entry DEFAULT_PGSOCKET_DIR.
                 result.add(new Endpoint("", null, socketFile(PgPass.DEFAULT_SOCKET_DIR, port),
                         port));
-                result.add(new Endpoint("localhost", "localhost", null, port));
+                if (hosts.size() == 1) {
+                    // With no host at all, then localhost, where the runner connected
+                    // before it could use a socket. Not in a list: there the user named the
+                    // servers, and libpq would try no other.
+                    result.add(new Endpoint("localhost", "localhost", null, port));
+                }
             }
         }
         return result;

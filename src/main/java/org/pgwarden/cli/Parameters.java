@@ -8,6 +8,13 @@ import java.util.Map;
  * came from for messages. Precedence as in libpq and psql: the -d connection string over
  * -h, -p and -U (psql passes dbname last and libpq lets its keywords override), those over
  * the service file, the service file over the PG* variables, and those over the defaults.
+ *
+ * <p>An empty value is libpq's: from -h, -p, -U or -d it counts as not given
+ * (conninfo_array_parse skips it, so PGHOST still applies); anywhere else (a connection
+ * string, a URI, a service file, a variable) it is set, so a lower source no longer applies
+ * (conninfo_add_defaults fills only options still NULL), and it then means the built-in
+ * default for host, port, dbname, user, password, passfile and the like, while libpq
+ * refuses it for sslmode and the other enumerated keywords and for connect_timeout.
  */
 final class Parameters {
 
@@ -38,6 +45,7 @@ final class Parameters {
             ServiceFile.lookup(service, env).forEach((k, v) ->
                     p.settings.putIfAbsent(k, new Setting(v, source)));
         }
+        Keywords.checkEnvironment(env);
         for (Map.Entry<String, String> k : Keywords.SUPPORTED.entrySet()) {
             if (k.getValue() != null && env.get(k.getValue()) != null) {
                 p.settings.putIfAbsent(k.getKey(), new Setting(env.get(k.getValue()),
@@ -48,7 +56,7 @@ final class Parameters {
     }
 
     private void put(String keyword, String value, String source) {
-        if (value != null) {
+        if (value != null && !value.isEmpty()) {
             settings.put(keyword, new Setting(value, source));
         }
     }
@@ -59,15 +67,24 @@ final class Parameters {
         return s == null || s.value().isEmpty() ? otherwise : s.value();
     }
 
+    /** The value as set, empty included, or null when no source set it. */
+    String given(String keyword) {
+        Setting s = settings.get(keyword);
+        return s == null ? null : s.value();
+    }
+
     /** Where the keyword's value came from, for a message. */
     String source(String keyword) {
         Setting s = settings.get(keyword);
         return s == null ? "the default" : s.source();
     }
 
-    /** The value as libpq's parse_int_param takes it: an integer, spaces around allowed. */
+    /**
+     * The value as libpq's parse_int_param takes it: an integer, spaces around allowed; an
+     * empty one is refused as there.
+     */
     String integer(String keyword, String otherwise) throws UsageException {
-        String value = value(keyword, null);
+        String value = given(keyword);
         if (value == null) {
             return otherwise;
         }
@@ -80,9 +97,13 @@ final class Parameters {
         }
     }
 
-    /** Refuses a value that is not one of {@code allowed}, as libpq does before connecting. */
+    /**
+     * Refuses a value that is not one of {@code allowed}, as libpq's connectOptions2 does
+     * before connecting ("invalid sslmode value: \"\""): an empty one too, which must not
+     * fall back to pgjdbc's default, weaker than the PGSSLMODE it overrode.
+     */
     void check(String keyword, String... allowed) throws UsageException {
-        String value = value(keyword, null);
+        String value = given(keyword);
         if (value == null) {
             return;
         }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,12 +29,17 @@ final class PgPass {
     private PgPass() {
     }
 
+    /** Group read: what a systemd credential's access ACL shows as in the mode. */
+    private static final Set<PosixFilePermission> ACL_MASK_READ = EnumSet.of(
+            PosixFilePermission.GROUP_READ);
+
     /**
      * The password of the first line that matches, or null. {@code host} is the host name,
-     * else the host address, else empty for the default socket directory.
+     * else the host address, else empty for the default socket directory;
+     * {@code credentialsDirectory} is systemd's CREDENTIALS_DIRECTORY, or null.
      */
     static String lookup(Path file, String host, String port, String dbname, String user,
-            PrintStream warnings) {
+            String credentialsDirectory, PrintStream warnings) {
         if (!Files.exists(file)) {
             return null;
         }
@@ -44,7 +50,10 @@ final class PgPass {
         List<String> lines;
         try {
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            if (mode.stream().anyMatch(GROUP_OR_WORLD::contains)) {
+            Set<PosixFilePermission> tolerated = isCredential(file, credentialsDirectory)
+                    ? ACL_MASK_READ : Set.of();
+            if (mode.stream().anyMatch(m -> GROUP_OR_WORLD.contains(m)
+                    && !tolerated.contains(m))) {
                 // libpq ignores such a file rather than use a password others may read.
                 warnings.println("WARNING: password file \"" + file + "\" has group or world"
                         + " access; permissions should be u=rw (0600) or less");
@@ -72,6 +81,24 @@ final class PgPass {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code file} lies directly in systemd's credentials directory. systemd 256 and
+     * later write a credential (LoadCredential=) root-owned, mode 0400, and grant the
+     * service's user read access with a POSIX ACL; the ACL's mask then shows as the group
+     * bits (0440), yet no group member may read it: the ACL names the service's user alone,
+     * and the directory is the service's own. libpq's rule ("group or world access", checked
+     * on the mode bits alone) would refuse the very file a hardened unit is meant to use,
+     * so there a group read bit is tolerated; group write and any world bit still refuse.
+     */
+    private static boolean isCredential(Path file, String credentialsDirectory) {
+        if (credentialsDirectory == null || credentialsDirectory.isEmpty()) {
+            return false;
+        }
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        return parent != null
+                && parent.equals(Paths.get(credentialsDirectory).toAbsolutePath().normalize());
     }
 
     /** What follows the field and its ":" when the field is "*" or equals value, else null. */

@@ -17,7 +17,10 @@ final class TargetSession {
      * the standbys first, then any server.
      */
     static List<String> serverTypes(Parameters p) throws UsageException {
-        String attrs = p.value("target_session_attrs", "any");
+        // Empty is refused below, as libpq does: never "any" in place of a PGTARGETSESSIONATTRS
+        // it overrode.
+        String given = p.given("target_session_attrs");
+        String attrs = given == null ? "any" : given;
         return switch (attrs) {
             case "any" -> Arrays.asList((String) null);
             case "read-write", "primary" -> List.of("primary");

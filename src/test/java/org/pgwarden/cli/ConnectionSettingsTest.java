@@ -126,13 +126,17 @@ class ConnectionSettingsTest {
 
         List<String> shown = s.attempts().stream().map(ConnectionSettings.Attempt::endpoint)
                 .toList();
+        // An empty entry is the socket directory alone, as in libpq: no localhost after it.
         assertEquals(List.of("socket \"/tmp/pg/.s.PGSQL.5433\"", "db2:5432",
-                "socket \"/var/run/postgresql/.s.PGSQL.5435\"", "localhost:5435"),
-                shown.subList(0, 4));
-        assertEquals(8, shown.size());
+                "socket \"/var/run/postgresql/.s.PGSQL.5435\""), shown.subList(0, 3));
+        assertEquals(6, shown.size());
         assertEquals("secondary", s.attempts().get(0).properties()
                 .getProperty("targetServerType"));
-        assertEquals("any", s.attempts().get(4).properties().getProperty("targetServerType"));
+        assertEquals("any", s.attempts().get(3).properties().getProperty("targetServerType"));
+        assertEquals(List.of("a:5432", "socket \"/var/run/postgresql/.s.PGSQL.5432\"",
+                "b:5432"), settings(Map.of("PGUSER", "u"), "report", "-d", "host=a,,b")
+                        .attempts().stream().map(ConnectionSettings.Attempt::endpoint)
+                        .toList());
         assertRefused("could not match 2 port numbers to 3 hosts (from PGPORT)",
                 () -> settings(Map.of("PGHOST", "a,b,c", "PGPORT", "1,2"), "report"));
         assertRefused("invalid target_session_attrs value \"read-mostly\" (from option"
@@ -173,6 +177,142 @@ class ConnectionSettingsTest {
                 + " permissions should be u=rw (0600) or less\n",
                 warnings.toString(StandardCharsets.UTF_8).replace("\r", "")
                         .lines().findFirst().orElse("") + "\n");
+    }
+
+    @Test
+    void anEmptyEnumeratedValueIsRefusedNotTheDefault() throws Exception {
+        Path services = home.resolve("s.conf");
+        Files.writeString(services, "[svc]\nsslmode=\n");
+        Map<String, String> env = Map.of("HOME", home.toString(), "PGUSER", "u",
+                "PGSSLMODE", "verify-full", "PGTARGETSESSIONATTRS", "read-write",
+                "PGSERVICEFILE", services.toString());
+
+        assertRefused("invalid sslmode value \"\" (from option --dbname; expected disable,"
+                + " allow, prefer, require, verify-ca, verify-full)",
+                () -> settings(env, "report", "-d", "host=db sslmode="));
+        assertRefused("invalid sslmode value \"\" (from option --dbname; expected disable,"
+                + " allow, prefer, require, verify-ca, verify-full)",
+                () -> settings(env, "report", "-d", "postgresql://db/app?sslmode="));
+        assertRefused("invalid sslmode value \"\" (from service \"svc\"; expected disable,"
+                + " allow, prefer, require, verify-ca, verify-full)",
+                () -> settings(env, "report", "-d", "service=svc"));
+        assertRefused("invalid target_session_attrs value \"\" (from option --dbname;"
+                + " expected any, read-write, read-only, primary, standby or prefer-standby)",
+                () -> settings(env, "report", "-d", "host=db target_session_attrs=''"));
+        for (String keyword : new String[] {"gssencmode", "channel_binding",
+                "load_balance_hosts", "sslnegotiation"}) {
+            assertEquals("invalid " + keyword + " value \"\" (from option --dbname",
+                    assertThrows(UsageException.class, () -> settings(env, "report", "-d",
+                            "host=db " + keyword + "=")).getMessage().split(";")[0]);
+        }
+        assertRefused("invalid gssencmode value \"\" (from PGGSSENCMODE; expected disable,"
+                + " prefer, require)", () -> settings(Map.of("PGGSSENCMODE", ""), "report"));
+        assertRefused("invalid integer value \"\" for connection option \"connect_timeout\""
+                + " (from option --dbname)", () -> settings(env, "report", "-d",
+                        "host=db connect_timeout="));
+        // Elsewhere empty is the built-in default, yet still overrides the variable; and
+        // an empty -h is not given at all, as psql's PQconnectdbParams skips it.
+        assertEquals("jdbc:postgresql://db:5432/u", settings(Map.of("PGUSER", "u", "PGPORT",
+                "6000", "PGHOST", "db"), "report", "-h", "", "-d", "port=").url());
+    }
+
+    @Test
+    void requireWithARootCertificateIsVerifyCa() throws Exception {
+        Map<String, String> env = Map.of("HOME", home.toString(), "PGUSER", "u");
+        ConnectionSettings noRoot = settings(env, "report", "-d", "host=db sslmode=require");
+        Path root = Files.createDirectories(home.resolve(".postgresql")).resolve("root.crt");
+        Files.writeString(root, "");
+        ConnectionSettings homeRoot = settings(env, "report", "-d", "host=db sslmode=require");
+        Path named = home.resolve("ca.crt");
+        Files.writeString(named, "");
+        ConnectionSettings byVariable = settings(Map.of("HOME", home.toString(), "PGUSER", "u",
+                "PGSSLROOTCERT", named.toString(), "PGSSLMODE", "require"), "report", "-h",
+                "db");
+
+        assertEquals("require", noRoot.properties().getProperty("sslmode"));
+        assertEquals("verify-ca", homeRoot.properties().getProperty("sslmode"));
+        assertEquals(root.toString(), homeRoot.properties().getProperty("sslrootcert"));
+        assertEquals("verify-ca", byVariable.properties().getProperty("sslmode"));
+        assertEquals(named.toString(), byVariable.properties().getProperty("sslrootcert"));
+    }
+
+    @Test
+    void variablesOfKeywordsTheRunnerCannotHonourAreRefused() throws Exception {
+        for (String[] v : new String[][] {{"PGSSLCRL", "sslcrl"}, {"PGSSLCRLDIR", "sslcrldir"},
+                {"PGSSLMINPROTOCOLVERSION", "ssl_min_protocol_version"},
+                {"PGSSLMAXPROTOCOLVERSION", "ssl_max_protocol_version"},
+                {"PGREQUIREAUTH", "require_auth"}, {"PGSSLCOMPRESSION", "sslcompression"},
+                {"PGSSLSNI", "sslsni"}, {"PGREQUIREPEER", "requirepeer"},
+                {"PGSSLCERTMODE", "sslcertmode"}, {"PGGSSDELEGATION", "gssdelegation"}}) {
+            assertRefused("connection option \"" + v[1] + "\" (from " + v[0] + ") is not"
+                    + " supported by the runner", () -> settings(Map.of(v[0], "x"), "report"));
+        }
+        // Empty is unset to libpq; PGCLIENTENCODING only names the wire's encoding.
+        ConnectionSettings s = settings(Map.of("PGSSLCRL", "", "PGCLIENTENCODING", "LATIN1",
+                "PGKRBSRVNAME", "pg", "PGGSSLIB", "gssapi", "PGSSLNEGOTIATION", "direct",
+                "PGSSLMODE", "verify-full", "PGHOST", "db"), "report");
+        assertEquals("pg", s.properties().getProperty("kerberosServerName"));
+        assertEquals("gssapi", s.properties().getProperty("gsslib"));
+        assertEquals("direct", s.properties().getProperty("sslNegotiation"));
+        assertRefused("weak sslmode \"prefer\" (from the default) may not be used with"
+                + " sslnegotiation=direct (use \"require\", \"verify-ca\", or"
+                + " \"verify-full\")", () -> settings(Map.of("PGSSLNEGOTIATION", "direct",
+                        "PGHOST", "db"), "report"));
+    }
+
+    @Test
+    void hostaddrWithVerifyFullIsRefused() throws Exception {
+        assertRefused("sslmode \"verify-full\" (from PGSSLMODE) cannot be combined with"
+                + " hostaddr (from option --dbname): the runner would verify the server's"
+                + " certificate against \"10.0.0.5\", not against the host name; drop"
+                + " hostaddr or use sslmode \"verify-ca\"", () -> settings(Map.of(
+                        "PGSSLMODE", "verify-full"), "report", "-d",
+                        "host=db.example hostaddr=10.0.0.5"));
+        assertEquals("jdbc:postgresql://10.0.0.5:5432/u", settings(Map.of("PGUSER", "u",
+                "PGSSLMODE", "verify-ca"), "report", "-d", "host=db.example hostaddr=10.0.0.5")
+                        .url());
+    }
+
+    @Test
+    void aPasswordFileInTheCredentialsDirectoryMayShowGroupRead() throws Exception {
+        Path credentials = Files.createDirectory(home.resolve("credentials"));
+        Path pgpass = credentials.resolve("pgpass");
+        Files.writeString(pgpass, "*:*:*:*:secret\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("r--r-----"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "PGUSER", "u", "PGHOST",
+                "db", "PGPASSFILE", pgpass.toString(), "CREDENTIALS_DIRECTORY",
+                credentials.toString());
+        Map<String, String> elsewhere = Map.of("HOME", home.toString(), "PGUSER", "u",
+                "PGHOST", "db", "PGPASSFILE", pgpass.toString(), "CREDENTIALS_DIRECTORY",
+                home.toString());
+
+        assertEquals("secret", settings(env, "report").properties().getProperty("password"));
+        assertNull(settings(elsewhere, "report").properties().getProperty("password"));
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("r--rw----"));
+        assertNull(settings(env, "report").properties().getProperty("password"));
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("r--r--r--"));
+        assertNull(settings(env, "report").properties().getProperty("password"));
+    }
+
+    @Test
+    void aUrlNeverShowsItsPasswordAndReadsThePasswordFile() throws Exception {
+        assertRefused("invalid value for option --url: \"jdbc:postgresql://127.0.0.1:bad/"
+                + "postgres?user=pgw&password=***\" (not a URL pgjdbc can read)",
+                () -> settings(Map.of(), "report", "--url", "jdbc:postgresql://127.0.0.1:bad/"
+                        + "postgres?user=pgw&password=TOPSECRET"));
+        Path pgpass = home.resolve(".pgpass");
+        Files.writeString(pgpass, "db:5433:app:pgw:fromfile\n");
+        Files.setPosixFilePermissions(pgpass, PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> env = Map.of("HOME", home.toString());
+
+        assertEquals("fromfile", settings(env, "report", "--url",
+                "jdbc:postgresql://db:5433/app?user=pgw").properties().getProperty("password"));
+        // The URL's own password (pgjdbc reads it from the URL) is not replaced.
+        assertNull(settings(env, "report", "--url",
+                "jdbc:postgresql://db:5433/app?user=pgw&password=given").properties()
+                        .getProperty("password"));
+        assertNull(settings(env, "report", "--url", "jdbc:postgresql://db:5433/app?user=bob")
+                .properties().getProperty("password"));
     }
 
     @Test
