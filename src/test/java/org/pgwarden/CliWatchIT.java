@@ -241,6 +241,11 @@ class CliWatchIT {
             runnerWaiting(waiting);
             assertEquals(1, watch.stop(LIMIT), watch.stderr());
             List<String> lines = watch.lines();
+            // The cut run took longer than the interval: the time that fell due meanwhile
+            // has its line.
+            assertTrue(lines.stream().anyMatch(l -> l.contains(" result=missed ")
+                    && l.contains(" was still going when this one fell due")),
+                    String.join("\n", lines));
             assertTrue(lines.get(lines.size() - 2).contains(" result=interrupted "),
                     String.join("\n", lines));
             assertTrue(lines.get(lines.size() - 1).contains(" stopped "),
@@ -270,6 +275,47 @@ class CliWatchIT {
         } finally {
             server.execute("DROP ROLE IF EXISTS " + role);
         }
+    }
+
+    @Test
+    void onAHotStandbyTheNoticeIsShownAndNothingClaimsAnAuditRow() throws Exception {
+        Standby standby = Standby.get();
+        server.installSchema();
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+                + " VALUES ('it_watch_standby', 'idle_in_tx', '200 milliseconds', '"
+                + TestServer.VICTIM_APP + "-watch-s%')");
+        standby.awaitReplay();
+        Map<String, String> env = new HashMap<>(server.libpqEnvironment());
+        env.put("PGHOST", standby.host);
+        env.put("PGPORT", String.valueOf(standby.port));
+        env.put("PGUSER", standby.superuser);
+        Victim idle = Victim.open(standby, "watch-s1");
+        victims.add(idle);
+        try (WatchProcess watch = WatchProcess.start(env, "--interval", "1s")) {
+            String started = watch.awaitLine("the started line", LIMIT,
+                    l -> l.contains(" started "));
+            assertTrue((started + " ").contains(" in_recovery=true "), started);
+            idle.idleInTransaction("SELECT 1");
+            String action = watch.awaitLine("the action on pid " + idle.pid, LIMIT,
+                    l -> l.contains(" action ") && l.contains(" pid=" + idle.pid + " "));
+            assertTrue(action.contains(" audit=false "), action);
+            long run = Long.parseLong(action.replaceAll(".* run=(\\d+) .*", "$1"));
+            watch.awaitLine("the notice of run " + run, LIMIT, l -> l.contains(" notice run="
+                    + run + " ") && l.contains("hot standby"));
+            String line = watch.awaitLine("the line of run " + run, LIMIT,
+                    l -> l.contains(" run run=" + run + " "));
+            assertTrue(line.contains(" signals=1 ") && (line + " ").contains(" audit=false "),
+                    line);
+            assertEquals(0, watch.stop(LIMIT), watch.stderr());
+        }
+        // A one-shot command shows the NOTICE on stderr, as psql does.
+        Victim other = Victim.open(standby, "watch-s2").idleInTransaction("SELECT 1");
+        victims.add(other);
+        other.awaitAge("100 milliseconds");
+        Cli.Result reap = Cli.run(env, "reap", "--threshold", "50ms", "--format", "csv");
+        assertEquals(0, reap.exitCode(), reap.toString());
+        assertTrue(reap.err().contains("NOTICE:  pgwarden: this server is a hot standby"),
+                reap.toString());
     }
 
     @Test
