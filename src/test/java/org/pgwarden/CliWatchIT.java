@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -327,7 +328,8 @@ class CliWatchIT {
             env.put("PGHOST", "127.0.0.1");
             env.put("PGPORT", String.valueOf(silent.getLocalPort()));
             try (WatchProcess watch = WatchProcess.start(env, "--interval", "1s");
-                    java.net.Socket accepted = silent.accept()) {
+                    Socket accepted = silent.accept()) {
+                assertTrue(accepted.isConnected());
                 assertEquals(0, watch.stop(LIMIT), watch.stderr());
                 assertEquals(List.of(), watch.lines());
             }
