@@ -199,7 +199,13 @@ public final class Json {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    // Beyond JSON's own rule (below U+0020): the line and paragraph
+                    // separators, which some readers take as line ends, and the format
+                    // characters (bidirectional overrides, zero-width), which make a line
+                    // display otherwise than it reads: as Escape shows them in text. A
+                    // surrogate stays, half of a character beyond the BMP.
+                    if (c < 0x20 || (c >= 0x7f && !Character.isSurrogate(c)
+                            && Escape.escaped(c))) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

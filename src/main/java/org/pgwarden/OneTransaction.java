@@ -31,22 +31,30 @@ public final class OneTransaction {
             return work.run();
         }
         conn.setAutoCommit(false);
+        T result;
         try {
             try (Statement st = conn.createStatement()) {
                 st.execute(PIN_SEARCH_PATH);
             }
-            T result = work.run();
+            result = work.run();
             conn.commit();
-            return result;
         } catch (SQLException | RuntimeException e) {
+            // The error that ended the work is the one to show: on a connection the server
+            // closed, the rollback and the return to autocommit fail too, with pgjdbc's
+            // "This connection has been closed.", which says nothing of why.
             try {
                 conn.rollback();
             } catch (SQLException suppressed) {
                 e.addSuppressed(suppressed);
             }
+            try {
+                conn.setAutoCommit(true);
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
-        } finally {
-            conn.setAutoCommit(true);
         }
+        conn.setAutoCommit(true);
+        return result;
     }
 }

@@ -127,6 +127,7 @@ final class ServerMessages {
         }
         try (Statement st = conn.createStatement()) {
             st.execute(block);
+            Notices.keep(st);
         }
     }
 

@@ -2,14 +2,17 @@ package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,13 +117,19 @@ class CliWatchIT {
         server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
                 + " VALUES ('it_watch_metrics', 'idle_in_tx', '200 milliseconds', '"
                 + TestServer.VICTIM_APP + "-watch-m%')");
+        // An escalation writes two audit rows for one query: the cancel and the terminate.
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, escalate, grace,"
+                + " application_name_like) VALUES ('it_watch_metrics_esc', 'long_running',"
+                + " '100 milliseconds', true, '300 milliseconds', '" + TestServer.VICTIM_APP
+                + "-watch-e%')");
         int port = TestServer.freePort();
         try (WatchProcess watch = WatchProcess.start(server.libpqEnvironment(),
                 "--interval", "1s", "--metrics-port", String.valueOf(port))) {
             watch.awaitLine("the started line", LIMIT, l -> l.contains(" started "));
             Victim one = victim("watch-m1").idleInTransaction("SELECT 1");
             Victim two = victim("watch-m2").idleInTransaction("SELECT 2");
-            for (Victim v : List.of(one, two)) {
+            Victim stubborn = victim("watch-e1").start(ScenarioBase.IGNORES_CANCEL);
+            for (Victim v : List.of(one, two, stubborn)) {
                 watch.awaitLine("the action on pid " + v.pid, LIMIT,
                         l -> l.contains(" action ") && l.contains(" pid=" + v.pid + " "));
             }
@@ -175,12 +184,176 @@ class CliWatchIT {
             assertTrue(timed >= runsCounted && timed <= runsCounted + 1, metrics.toString());
 
             Map<String, Double> audited = auditedSignals(runIds);
-            assertEquals(Map.of("pgwarden_signals_total{action=\"terminate\","
-                    + "outcome=\"terminated\",policy=\"it_watch_metrics\"}", 2.0), audited);
+            assertEquals(Map.of(
+                    "pgwarden_signals_total{action=\"terminate\",audited=\"true\","
+                            + "outcome=\"terminated\",policy=\"it_watch_metrics\"}", 2.0,
+                    "pgwarden_signals_total{action=\"cancel\",audited=\"true\","
+                            + "outcome=\"still running\",policy=\"it_watch_metrics_esc\"}", 1.0,
+                    "pgwarden_signals_total{action=\"terminate\",audited=\"true\","
+                            + "outcome=\"terminated\",policy=\"it_watch_metrics_esc\"}", 1.0),
+                    audited);
             for (Map.Entry<String, Double> a : audited.entrySet()) {
                 assertEquals(a.getValue(), metrics.get(a.getKey()), metrics.toString());
             }
+            // signals= on the run lines: the signals the audit log records, the escalated
+            // query's two included.
+            int signalsOnLines = 0;
+            for (String line : watch.lines()) {
+                Matcher m = Pattern.compile(" run run=(\\d+) .* signals=(\\d+) ").matcher(line);
+                if (m.find() && Integer.parseInt(m.group(1)) <= lastRun) {
+                    signalsOnLines += Integer.parseInt(m.group(2));
+                }
+            }
+            assertEquals(4, signalsOnLines, String.join("\n", watch.lines()));
             assertEquals(0, watch.stop(LIMIT), watch.stderr());
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringMidRunIsALostConnectionAndAStopCutsALongRun()
+            throws Exception {
+        assumeTrue(server.dataDir() != null, "needs a local cluster, to stop a backend");
+        server.installSchema();
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, escalate, grace,"
+                + " application_name_like) VALUES ('it_watch_hang', 'long_running',"
+                + " '100 milliseconds', true, '1 minute', '" + TestServer.VICTIM_APP
+                + "-watch-h%')");
+        Victim stubborn = victim("watch-h1").start(ScenarioBase.IGNORES_CANCEL);
+        List<String> command = List.of(
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dpgwarden.socketTimeout=2", "-Dpgwarden.stopTimeout=3", "-jar",
+                Cli.jar().toString(), "watch", "--interval", "1s");
+        try (WatchProcess watch = WatchProcess.start(command, server.libpqEnvironment())) {
+            watch.awaitLine("the started line", LIMIT, l -> l.contains(" started "));
+            // The runner waits out the grace of its cancel: stopped there, mid-run.
+            int waiting = runnerWaiting(0);
+            TestServer.run(List.of("kill", "-STOP", String.valueOf(waiting)), null);
+            try {
+                String lost = watch.awaitLine("the lost line", LIMIT,
+                        l -> l.contains(" connection_lost "));
+                assertTrue(lost.contains("the server did not answer within 2 s"), lost);
+                watch.awaitLine("the run cut", LIMIT, l -> l.contains(" result=connection_lost "));
+            } finally {
+                TestServer.run(List.of("kill", "-CONT", String.valueOf(waiting)), null);
+            }
+            watch.awaitLine("the back line", LIMIT, l -> l.contains(" connection_back ")
+                    && l.contains(" in_recovery=false "));
+            // Waiting out the grace again, on the new connection, when the stop comes.
+            runnerWaiting(waiting);
+            assertEquals(1, watch.stop(LIMIT), watch.stderr());
+            List<String> lines = watch.lines();
+            // The cut run took longer than the interval: the time that fell due meanwhile
+            // has its line.
+            assertTrue(lines.stream().anyMatch(l -> l.contains(" result=missed ")
+                    && l.contains(" was still going when this one fell due")),
+                    String.join("\n", lines));
+            assertTrue(lines.get(lines.size() - 2).contains(" result=interrupted "),
+                    String.join("\n", lines));
+            assertTrue(lines.get(lines.size() - 1).contains(" stopped "),
+                    String.join("\n", lines));
+        }
+        stubborn.close();
+    }
+
+    @Test
+    void aRoleWithoutWardenOperatorIsRefusedAtStartNotEveryInterval() throws Exception {
+        server.installSchema();
+        String role = "it_watch_signaller";
+        server.execute("DROP ROLE IF EXISTS " + role);
+        server.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'warden-it'");
+        try {
+            server.execute("GRANT pg_signal_backend, pg_read_all_stats TO " + role);
+            Map<String, String> env = new HashMap<>(server.libpqEnvironment());
+            env.put("PGUSER", role);
+            env.put("PGPASSWORD", "warden-it");
+
+            Cli.Result refused = Cli.run(env, "watch", "--interval", "1s");
+
+            assertEquals(4, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().startsWith("pgwarden: permission denied"),
+                    refused.toString());
+            assertEquals("", refused.out(), refused.toString());
+        } finally {
+            server.execute("DROP ROLE IF EXISTS " + role);
+        }
+    }
+
+    @Test
+    void onAHotStandbyTheNoticeIsShownAndNothingClaimsAnAuditRow() throws Exception {
+        Standby standby = Standby.get();
+        server.installSchema();
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+                + " VALUES ('it_watch_standby', 'idle_in_tx', '200 milliseconds', '"
+                + TestServer.VICTIM_APP + "-watch-s%')");
+        standby.awaitReplay();
+        Map<String, String> env = new HashMap<>(server.libpqEnvironment());
+        env.put("PGHOST", standby.host);
+        env.put("PGPORT", String.valueOf(standby.port));
+        env.put("PGUSER", standby.superuser);
+        Victim idle = Victim.open(standby, "watch-s1");
+        victims.add(idle);
+        try (WatchProcess watch = WatchProcess.start(env, "--interval", "1s")) {
+            String started = watch.awaitLine("the started line", LIMIT,
+                    l -> l.contains(" started "));
+            assertTrue((started + " ").contains(" in_recovery=true "), started);
+            idle.idleInTransaction("SELECT 1");
+            String action = watch.awaitLine("the action on pid " + idle.pid, LIMIT,
+                    l -> l.contains(" action ") && l.contains(" pid=" + idle.pid + " "));
+            assertTrue(action.contains(" audit=false "), action);
+            long run = Long.parseLong(action.replaceAll(".* run=(\\d+) .*", "$1"));
+            watch.awaitLine("the notice of run " + run, LIMIT, l -> l.contains(" notice run="
+                    + run + " ") && l.contains("hot standby"));
+            String line = watch.awaitLine("the line of run " + run, LIMIT,
+                    l -> l.contains(" run run=" + run + " "));
+            assertTrue(line.contains(" signals=1 ") && (line + " ").contains(" audit=false "),
+                    line);
+            assertEquals(0, watch.stop(LIMIT), watch.stderr());
+        }
+        // A one-shot command shows the NOTICE on stderr, as psql does.
+        Victim other = Victim.open(standby, "watch-s2").idleInTransaction("SELECT 1");
+        victims.add(other);
+        other.awaitAge("100 milliseconds");
+        Cli.Result reap = Cli.run(env, "reap", "--threshold", "50ms", "--format", "csv");
+        assertEquals(0, reap.exitCode(), reap.toString());
+        assertTrue(reap.err().contains("NOTICE:  pgwarden: this server is a hot standby"),
+                reap.toString());
+    }
+
+    @Test
+    void aStopWhileTheRunnerConnectsIsACleanEnd() throws Exception {
+        // A server that takes the connection and never answers: the runner waits in its
+        // first connect when SIGTERM comes.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> env = new HashMap<>(server.libpqEnvironment());
+            env.put("PGHOST", "127.0.0.1");
+            env.put("PGPORT", String.valueOf(silent.getLocalPort()));
+            try (WatchProcess watch = WatchProcess.start(env, "--interval", "1s");
+                    Socket accepted = silent.accept()) {
+                assertTrue(accepted.isConnected());
+                assertEquals(0, watch.stop(LIMIT), watch.stderr());
+                assertEquals(List.of(), watch.lines());
+            }
+        }
+    }
+
+    @Test
+    void withoutTheSchemaOneShotCommandsSaySoAndWatchRefusesToStart() throws Exception {
+        TestServer own = TestServer.startLocal("pgwarden-it-watch-noschema", "");
+        try {
+            Map<String, String> env = own.libpqEnvironment();
+            Cli.Result cancel = Cli.run(env, "cancel", "--threshold", "1h");
+            assertEquals(0, cancel.exitCode(), cancel.toString());
+            assertEquals("pgwarden: the warden schema is not installed in database \""
+                    + env.get("PGDATABASE") + "\": no exemptions apply and nothing is written"
+                    + " to warden.action_log\n", cancel.err());
+
+            Cli.Result watch = Cli.run(env, "watch", "--interval", "1s");
+            assertEquals(1, watch.exitCode(), watch.toString());
+            assertTrue(watch.err().startsWith("pgwarden: relation \"warden.policy\" does not"
+                    + " exist\n"), watch.toString());
+            assertEquals("", watch.out(), watch.toString());
+        } finally {
+            own.stop();
         }
     }
 
@@ -222,6 +395,24 @@ class CliWatchIT {
     }
 
     // ---- helpers ------------------------------------------------------------------------
+
+    /** The pid of the runner's backend while it sleeps between polls, other than {@code not}. */
+    private int runnerWaiting(int not) throws Exception {
+        int[] pid = {0};
+        Poll.until("the runner's backend waiting out a grace", LIMIT, () -> {
+            try (Connection c = server.connect(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pid FROM pg_stat_activity"
+                            + " WHERE application_name = 'pgwarden-cli' AND state = 'active'"
+                            + " AND query LIKE '%pg_sleep%' AND pid <> " + not)) {
+                if (rs.next()) {
+                    pid[0] = rs.getInt(1);
+                    return true;
+                }
+                return false;
+            }
+        });
+        return pid[0];
+    }
 
     private Victim victim(String name) throws Exception {
         Victim v = Victim.open(server, name);
@@ -270,8 +461,9 @@ class CliWatchIT {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put("pgwarden_signals_total{action=\"" + rs.getString(1)
-                            + "\",outcome=\"" + rs.getString(2) + "\",policy=\""
-                            + rs.getString(3) + "\"}", (double) rs.getLong(4));
+                            + "\",audited=\"true\",outcome=\"" + rs.getString(2)
+                            + "\",policy=\"" + rs.getString(3) + "\"}",
+                            (double) rs.getLong(4));
                 }
             }
         }

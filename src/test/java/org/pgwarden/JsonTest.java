@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -41,6 +42,14 @@ class JsonTest {
         assertTrue(json.contains("\"blocked_count\":2,\"waiting_pids\":[5,6],"
                 + "\"policy\":\"roots\""));
         assertTrue(json.contains("\"blocked_count\":null,\"waiting_pids\":null"));
+    }
+
+    @Test
+    void separatorsAndBidiControlsAreEscapedSoALineReadsAsItDisplays() {
+        String text = "a\u2028b\u2029c\u202ed\u2066e\u2069f\u200bg\u0085h\u007f\ud83d\ude00";
+
+        assertEquals("{\"q\":\"a\\u2028b\\u2029c\\u202ed\\u2066e\\u2069f\\u200bg"
+                + "\\u0085h\\u007f\ud83d\ude00\"}", Json.object(Map.of("q", text)));
     }
 
     @Test

@@ -2,13 +2,18 @@ package org.pgwarden.cli;
 
 import java.io.PrintStream;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.util.Map;
 import org.pgwarden.BackendReport;
 import org.pgwarden.BlockerTerminator;
 import org.pgwarden.Enforcer;
 import org.pgwarden.IdleTransactionReaper;
+import org.pgwarden.Installation;
 import org.pgwarden.LongRunningCanceller;
+import org.pgwarden.Notices;
 import org.pgwarden.OneTransaction;
 import org.pgwarden.SqlState;
 
@@ -65,23 +70,29 @@ public final class Main {
         }
         Connection conn;
         try {
-            conn = settings.open();
+            conn = Link.bounded(settings.open());
         } catch (SQLException e) {
             err.println("pgwarden: cannot connect to " + settings.description() + ": "
                     + message(e));
             return CANNOT_CONNECT;
         }
+        // The core's NOTICEs (a hot standby's audit that cannot be written), as psql shows
+        // them: on stderr, even when the call then fails.
+        Notices.collect();
         try (conn) {
             // The whole call in one transaction, search_path pinned (OneTransaction).
             Result result = OneTransaction.run(conn, () -> {
                 OperatorCheck.check(conn);
+                warnIfNotInstalled(options.command(), conn, err);
                 return execute(options, conn, err, terminal);
             });
+            notices(conn, err);
             options.format().write(result, out);
             out.flush();
             return OK;
         } catch (SQLException e) {
-            err.println("pgwarden: " + message(e));
+            notices(conn, err);
+            err.println("pgwarden: " + Link.message(e));
             String detail = detail(e);
             if (detail != null) {
                 err.println("DETAIL: " + detail);
@@ -130,6 +141,46 @@ public final class Main {
             // run() hands watch to Watch before it connects.
             case WATCH -> throw new IllegalStateException("watch is not a single call");
         };
+    }
+
+    /**
+     * cancel, reap and blockers work without sql/schema.sql (a server where nothing could be
+     * installed), with no exemptions and no audit: said before they act, so that it is never
+     * a surprise. enforce refuses without the tables; report signals nothing.
+     */
+    private static void warnIfNotInstalled(Command command, Connection conn, PrintStream err)
+            throws SQLException {
+        if (command != Command.CANCEL && command != Command.REAP
+                && command != Command.BLOCKERS) {
+            return;
+        }
+        // The probe the core makes: outside pgwarden's home database it refuses (55000)
+        // before a warning could mislead.
+        if (Installation.probe(conn).tables()) {
+            return;
+        }
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("SELECT pg_catalog.current_database()")) {
+            rs.next();
+            err.println("pgwarden: the warden schema is not installed in database \""
+                    + rs.getString(1) + "\": no exemptions apply and nothing is written to"
+                    + " warden.action_log");
+            err.flush();
+        }
+    }
+
+    /** What the server said besides the result, as psql shows it. */
+    private static void notices(Connection conn, PrintStream err) {
+        for (String notice : Notices.drain()) {
+            err.println("NOTICE:  " + notice);
+        }
+        try {
+            for (SQLWarning w = conn.getWarnings(); w != null; w = w.getNextWarning()) {
+                err.println("WARNING:  " + w.getMessage());
+            }
+        } catch (SQLException e) {
+            // a closed connection has none to show
+        }
     }
 
     /** The detail pgjdbc shows on a line "  Detail: ..." after a server's message, or null. */

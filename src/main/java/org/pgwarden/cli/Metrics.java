@@ -27,14 +27,22 @@ final class Metrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter signals = Counter.builder()
             .name("pgwarden_signals_total")
-            .help("Action rows of the runs, one per signal and per skip as in"
-                    + " warden.action_log, by action, outcome (without its detail) and policy")
+            .help("Rows the runs wrote to warden.action_log, one per signal and per skip, by"
+                    + " action, outcome (without its detail) and policy; on a hot standby,"
+                    + " where nothing is written, the action rows, with audited=\"false\"")
+            .labelNames("action", "outcome", "policy", "audited")
+            .register(registry);
+    private final Counter dryRunActions = Counter.builder()
+            .name("pgwarden_dry_run_actions_total")
+            .help("Rows of dry runs (nothing signalled, nothing audited), by action, outcome"
+                    + " and policy")
             .labelNames("action", "outcome", "policy")
             .register(registry);
     private final Counter runs = Counter.builder()
             .name("pgwarden_runs_total")
             .help("Runs that were due, by result: ok, skipped (another enforce held the lock),"
-                    + " failed, connection_lost, missed (no connection)")
+                    + " failed, connection_lost, missed (no connection, or the run before was"
+                    + " still going), interrupted (cut by a stop)")
             .labelNames("result")
             .register(registry);
     private final Histogram duration = Histogram.builder()
@@ -108,14 +116,20 @@ final class Metrics implements AutoCloseable {
         connected.set(up ? 1 : 0);
     }
 
-    void action(ActionRow row) {
-        signals.labelValues(row.action().label(), row.outcome().label(),
+    /** {@code count} rows of warden.action_log, or of a run that could not write it. */
+    void signals(String action, String outcome, String policy, boolean audited, long count) {
+        signals.labelValues(action, outcome, policy == null ? "" : policy,
+                String.valueOf(audited)).inc(count);
+    }
+
+    void dryRun(ActionRow row) {
+        dryRunActions.labelValues(row.action().label(), row.outcome().label(),
                 row.policy() == null ? "" : row.policy()).inc();
     }
 
     void run(RunResult result, Duration took, Instant ended) {
         runs.labelValues(result.label()).inc();
-        if (result != RunResult.MISSED) {
+        if (result != RunResult.MISSED && result != RunResult.INTERRUPTED) {
             duration.observe(took.toNanos() / 1e9);
         }
         if (result == RunResult.OK) {

@@ -10,8 +10,16 @@ enum RunResult {
     FAILED("failed"),
     /** The connection broke during the run; signals sent before are in the server log. */
     CONNECTION_LOST("connection_lost"),
-    /** There was no connection when the run was due: nothing was read or signalled. */
-    MISSED("missed");
+    /**
+     * Nothing was read or signalled: there was no connection when the run was due, or the
+     * run before was still going (its message says which).
+     */
+    MISSED("missed"),
+    /**
+     * A stop was asked for and the run was still going past the stop timeout: the process
+     * exited under it, and the server rolls its transaction and audit rows back.
+     */
+    INTERRUPTED("interrupted");
 
     private final String label;
 

@@ -33,10 +33,17 @@ final class WatchLog {
         write(format == LogFormat.JSON ? Json.object(head) : text(head));
     }
 
-    void action(long run, String runId, ActionRow row) {
+    /**
+     * @param audited whether warden.action_log holds the row: not in a dry run, nor on a hot
+     *     standby or without the tables, where run_id names no rows there
+     */
+    void action(long run, String runId, boolean audited, ActionRow row) {
         Map<String, Object> head = head("action");
         head.put("run", run);
         head.put("run_id", runId);
+        if (!audited) {
+            head.put("audit", false);
+        }
         if (format == LogFormat.JSON) {
             write(Json.actionRow(head, row));
             return;

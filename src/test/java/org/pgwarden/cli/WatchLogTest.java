@@ -1,6 +1,7 @@
 package org.pgwarden.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,7 +29,7 @@ class WatchLogTest {
 
     @Test
     void aTextLineIsKeyValuePairsWithTheClientsTextEscaped() {
-        String line = write(LogFormat.TEXT, log -> log.action(3, "r-1", ROW));
+        String line = write(LogFormat.TEXT, log -> log.action(3, "r-1", true, ROW));
 
         assertEquals("2025-03-01T10:00:00Z action run=3 run_id=r-1 pid=4324 usename=app"
                 + " application_name=\"batch\\r\\nfake line\" datname=shop"
@@ -39,8 +40,16 @@ class WatchLogTest {
     }
 
     @Test
+    void anActionNothingRecordedIsMarkedAuditFalse() {
+        String line = write(LogFormat.TEXT, log -> log.action(3, "r-1", false, ROW));
+
+        assertTrue(line.startsWith("2025-03-01T10:00:00Z action run=3 run_id=r-1 audit=false"
+                + " pid=4324 "), line);
+    }
+
+    @Test
     void aJsonLineHasEnforcesColumnsAfterTheEvent() {
-        String line = write(LogFormat.JSON, log -> log.action(3, null, ROW));
+        String line = write(LogFormat.JSON, log -> log.action(3, null, true, ROW));
 
         assertEquals("{\"time\":\"2025-03-01T10:00:00Z\",\"event\":\"action\",\"run\":3,"
                 + "\"run_id\":null,\"pid\":4324,\"usename\":\"app\",\"application_name\":"
