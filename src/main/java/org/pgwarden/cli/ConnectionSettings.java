@@ -150,6 +150,13 @@ record ConnectionSettings(List<Attempt> attempts, String description) {
         props.setProperty("prepareThreshold", "0");
         props.setProperty("connectTimeout", p.integer("connect_timeout",
                 CONNECT_TIMEOUT_SECONDS));
+        // libpq's connect_timeout bounds the whole startup; pgjdbc's connectTimeout only the
+        // TCP connect, so a server that accepts and never answers would hold it forever.
+        props.setProperty("loginTimeout", p.integer("connect_timeout",
+                CONNECT_TIMEOUT_SECONDS));
+        // libpq's keepalives are on by default, pgjdbc's off: a vanished peer goes unseen.
+        // (The keepalives keywords themselves are refused, in Keywords.)
+        props.setProperty("tcpKeepAlive", "true");
         props.setProperty("user", user);
         copy(p, props, "sslmode", "sslmode");
         copy(p, props, "sslrootcert", "sslrootcert");

@@ -40,10 +40,12 @@ final class Watch {
      * How long a stop waits for the current run: past it the process exits under the run,
      * which the server then rolls back. A run whose server stopped answering ends by itself
      * within {@link Link#SOCKET_TIMEOUT_SECONDS}; this is for one that legitimately waits
-     * longer (graces of minutes), and stays under systemd's default 90 s before SIGKILL. The
-     * hidden system property pgwarden.stopTimeout (seconds) shortens it for tests.
+     * longer: a policy's grace is up to 10 minutes, and a run cut short loses its audit rows,
+     * so the stop waits 15 minutes, as install/pgwarden-watch.service's TimeoutStopSec and
+     * docker/runner.Dockerfile's --stop-timeout do. The hidden system property
+     * pgwarden.stopTimeout (seconds) shortens it for tests.
      */
-    static final int STOP_TIMEOUT_SECONDS = Integer.getInteger("pgwarden.stopTimeout", 75);
+    static final int STOP_TIMEOUT_SECONDS = Integer.getInteger("pgwarden.stopTimeout", 900);
 
     private static final String AUDITED = """
         SELECT action, outcome, policy, count(*) FROM warden.action_log
