@@ -72,22 +72,9 @@ class WatchUnitIT {
         Map<String, String> env = environmentFile();
         // The sample names a managed server over TLS; the test server is local, plain TCP.
         env.keySet().removeIf(name -> name.startsWith("PGSSL"));
-        env.putAll(server.libpqEnvironment());
-        env.put("PGWARDEN_INTERVAL", "1s");
-        env.put("PGWARDEN_OPTIONS", env.get("PGWARDEN_OPTIONS").replace("9187",
-                String.valueOf(TestServer.freePort())));
+        pointAtTheTestServer(env);
 
-        try (WatchProcess watch = WatchProcess.start(execStart(env), env)) {
-            watch.awaitLine("the started line", LIMIT, l -> l.contains("\"started\""));
-            Victim v = Victim.open(server, "unit-victim").idleInTransaction("SELECT 1");
-            victims.add(v);
-            watch.awaitLine("the action on pid " + v.pid, LIMIT,
-                    l -> l.contains("\"event\":\"action\"") && l.contains("\"pid\":" + v.pid
-                            + ","));
-            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
-
-            assertEquals(0, watch.stop(LIMIT), watch.stderr());
-        }
+        assertAWatcherTerminatesAndStops(execStart(env), env, "unit-victim");
     }
 
     @Test
@@ -112,21 +99,32 @@ class WatchUnitIT {
         }
         env.putAll(environmentFile());
         env.keySet().removeIf(name -> name.startsWith("PGSSL"));
+        pointAtTheTestServer(env);
+
+        // exec: the shell is gone, SIGTERM reaches the JVM, which ends its run and exits 0.
+        assertAWatcherTerminatesAndStops(List.of("/bin/sh", "-c", line), env, "unit-container");
+    }
+
+    /** The test server instead of the sample's, a 1 s interval, a free metrics port. */
+    private void pointAtTheTestServer(Map<String, String> env) throws Exception {
         env.putAll(server.libpqEnvironment());
         env.put("PGWARDEN_INTERVAL", "1s");
         env.put("PGWARDEN_OPTIONS", env.get("PGWARDEN_OPTIONS").replace("9187",
                 String.valueOf(TestServer.freePort())));
+    }
 
-        try (WatchProcess watch = WatchProcess.start(List.of("/bin/sh", "-c", line), env)) {
+    /** {@code command} terminates a victim the policy names, and exits 0 on SIGTERM. */
+    private void assertAWatcherTerminatesAndStops(List<String> command, Map<String, String> env,
+            String victimName) throws Exception {
+        try (WatchProcess watch = WatchProcess.start(command, env)) {
             watch.awaitLine("the started line", LIMIT, l -> l.contains("\"started\""));
-            Victim v = Victim.open(server, "unit-container").idleInTransaction("SELECT 1");
+            Victim v = Victim.open(server, victimName).idleInTransaction("SELECT 1");
             victims.add(v);
             watch.awaitLine("the action on pid " + v.pid, LIMIT,
                     l -> l.contains("\"event\":\"action\"") && l.contains("\"pid\":" + v.pid
                             + ","));
             assertEquals(SqlState.ADMIN_SHUTDOWN.code(), v.nextStatementSqlState());
 
-            // exec: the shell is gone, SIGTERM reaches the JVM, which ends its run and exits 0.
             assertEquals(0, watch.stop(LIMIT), watch.stderr());
         }
     }
