@@ -13,7 +13,7 @@
 # 0600 (libpq's rule), never in the image:
 #
 #   install -m 0600 -o 65532 -g 65532 /etc/pgwarden/pgpass /etc/pgwarden/pgpass.docker
-#   docker run -d --name pgwarden-watch --env-file watch.env --stop-timeout 900 \
+#   docker run -d --name pgwarden-watch --env-file watch.env --stop-timeout 960 \
 #       -v /etc/pgwarden/pgpass.docker:/run/secrets/pgpass:ro \
 #       -e PGPASSFILE=/run/secrets/pgpass -e PGWARDEN_OPTIONS="--log-format json \
 #       --metrics-port 9187 --metrics-address 0.0.0.0" -p 127.0.0.1:9187:9187 pgwarden-watch

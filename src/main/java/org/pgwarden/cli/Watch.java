@@ -41,8 +41,9 @@ final class Watch {
      * which the server then rolls back. A run whose server stopped answering ends by itself
      * within {@link Link#SOCKET_TIMEOUT_SECONDS}; this is for one that legitimately waits
      * longer: a policy's grace is up to 10 minutes, and a run cut short loses its audit rows,
-     * so the stop waits 15 minutes, as install/pgwarden-watch.service's TimeoutStopSec and
-     * docker/runner.Dockerfile's --stop-timeout do. The hidden system property
+     * so the stop waits 15 minutes; install/pgwarden-watch.service's TimeoutStopSec and
+     * docker/runner.Dockerfile's --stop-timeout give a minute more, so that the runner logs
+     * the run as interrupted before the SIGKILL. The hidden system property
      * pgwarden.stopTimeout (seconds) shortens it for tests.
      */
     static final int STOP_TIMEOUT_SECONDS = Integer.getInteger("pgwarden.stopTimeout", 900);
