@@ -59,6 +59,7 @@ CREATE TYPE warden.backend_row AS (
     backend_start timestamptz,
     backend_age interval,
     xact_age interval,
+    xmin_age integer,
     query_age interval,
     state_age interval,
     blocked_by integer[],

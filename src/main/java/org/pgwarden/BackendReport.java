@@ -36,7 +36,7 @@ public final class BackendReport {
             SELECT a.pid, a.datname, a.usename, a.usesysid, a.application_name,
                    a.client_addr, a.backend_type, a.state, a.wait_event_type, a.wait_event,
                    a.backend_start, a.xact_start, a.query_start, a.state_change,
-                   left(a.query, 100) AS query_preview
+                   a.backend_xmin, left(a.query, 100) AS query_preview
             FROM pg_catalog.pg_stat_activity AS a
         ),
         %1$s,
@@ -123,7 +123,8 @@ public final class BackendReport {
         )
         SELECT r.pid, r.datname, r.usename, r.application_name, r.client_addr,
                r.backend_type, r.state, r.wait_event_type, r.wait_event, r.backend_start,
-               r.backend_age, r.xact_age, r.query_age, r.state_age, r.blocked_by, r.blocking,
+               r.backend_age, r.xact_age, pg_catalog.age(r.backend_xmin) AS xmin_age,
+               r.query_age, r.state_age, r.blocked_by, r.blocking,
                r.exemption, r.query_preview, %5$s AS advice
         FROM reported AS r
         ORDER BY r.query_start NULLS LAST, r.pid""";
@@ -303,8 +304,9 @@ public final class BackendReport {
         return new ReportRow(rs.getInt(1), rs.getString(2), rs.getString(3),
                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
                 rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14), pids(rs.getArray(15)),
-                rs.getInt(16), rs.getString(17), rs.getString(18), rs.getString(19));
+                rs.getString(12), rs.getObject(13, Integer.class), rs.getString(14),
+                rs.getString(15), pids(rs.getArray(16)), rs.getInt(17), rs.getString(18),
+                rs.getString(19), rs.getString(20));
     }
 
     static List<Integer> pids(Array array) throws SQLException {

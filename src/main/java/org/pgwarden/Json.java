@@ -123,6 +123,7 @@ public final class Json {
                     .field("backend_start", r.backendStart())
                     .field("backend_age", r.backendAge())
                     .field("xact_age", r.xactAge())
+                    .field("xmin_age", r.xminAge())
                     .field("query_age", r.queryAge())
                     .field("state_age", r.stateAge())
                     .field("blocked_by", r.blockedBy())

@@ -8,6 +8,8 @@ import java.util.List;
  * protects it, and what pgwarden would do to it. Columns and order match the SQL type
  * {@code warden.backend_row}.
  *
+ * @param xminAge age(backend_xmin): how many transactions old the snapshot it holds is, the
+ *     xmin horizon it holds back ({@code warden.horizon_report}); null when it holds none
  * @param blockedBy the pids holding the lock it waits for
  * @param blocking how many backends wait directly for a lock it holds
  * @param exemption the note of the exemption that protects it, or null
@@ -25,6 +27,7 @@ public record ReportRow(
         String backendStart,
         String backendAge,
         String xactAge,
+        Integer xminAge,
         String queryAge,
         String stateAge,
         List<Integer> blockedBy,

@@ -85,7 +85,8 @@ class DeploymentDescriptorTest {
                 Action.NONE, Outcome.GONE, null, "q", null, null, null);
         assertEquals(columns("action_row"), keys(Json.actionRows(List.of(action))));
         ReportRow report = new ReportRow(1, "d", "u", "a", null, "client backend", "idle",
-                null, null, "s", "1s", null, "1s", "1s", List.of(), 0, null, "q", "none: idle");
+                null, null, "s", "1s", null, null, "1s", "1s", List.of(), 0, null, "q",
+                "none: idle");
         assertEquals(columns("backend_row"), keys(Json.reportRows(List.of(report))));
     }
 

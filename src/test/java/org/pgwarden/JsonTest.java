@@ -13,7 +13,7 @@ class JsonTest {
     void writesNullsArraysAndEscapes() {
         ReportRow row = new ReportRow(7, "db", "alice", "app \"x\"\\\n\t\u0001", null,
                 "client backend", "active", "Lock", "relation", "2026-11-25 10:00:00+00",
-                "00:01:00", null, "00:00:30", "00:00:30", List.of(3, 4), 2, null, "SELECT 1",
+                "00:01:00", null, 12, "00:00:30", "00:00:30", List.of(3, 4), 2, null, "SELECT 1",
                 "a");
 
         assertEquals("[{\"pid\":7,\"datname\":\"db\",\"usename\":\"alice\","
@@ -21,7 +21,8 @@ class JsonTest {
                 + "\"backend_type\":\"client backend\",\"state\":\"active\","
                 + "\"wait_event_type\":\"Lock\",\"wait_event\":\"relation\","
                 + "\"backend_start\":\"2026-11-25 10:00:00+00\",\"backend_age\":\"00:01:00\","
-                + "\"xact_age\":null,\"query_age\":\"00:00:30\",\"state_age\":\"00:00:30\","
+                + "\"xact_age\":null,\"xmin_age\":12,\"query_age\":\"00:00:30\","
+                + "\"state_age\":\"00:00:30\","
                 + "\"blocked_by\":[3,4],\"blocking\":2,\"exemption\":null,"
                 + "\"query_preview\":\"SELECT 1\",\"advice\":\"a\"}]",
                 Json.reportRows(List.of(row)));

@@ -74,7 +74,8 @@ final class SqlClient implements WardenClient {
                             rs.getString("state"), rs.getString("wait_event_type"),
                             rs.getString("wait_event"), rs.getString("backend_start"),
                             rs.getString("backend_age"), rs.getString("xact_age"),
-                            rs.getString("query_age"), rs.getString("state_age"),
+                            rs.getObject("xmin_age", Integer.class), rs.getString("query_age"),
+                            rs.getString("state_age"),
                             pids(rs.getArray("blocked_by")), rs.getInt("blocking"),
                             rs.getString("exemption"), rs.getString("query_preview"),
                             rs.getString("advice")));

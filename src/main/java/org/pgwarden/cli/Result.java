@@ -26,8 +26,8 @@ record Result(List<String> columns, List<String> tableColumns,
             "action", "outcome", "query_preview", "blocked_count", "waiting_pids", "policy");
     private static final List<String> REPORT_COLUMNS = List.of("pid", "datname", "usename",
             "application_name", "client_addr", "backend_type", "state", "wait_event_type",
-            "wait_event", "backend_start", "backend_age", "xact_age", "query_age", "state_age",
-            "blocked_by", "blocking", "exemption", "query_preview", "advice");
+            "wait_event", "backend_start", "backend_age", "xact_age", "xmin_age", "query_age",
+            "state_age", "blocked_by", "blocking", "exemption", "query_preview", "advice");
     private static final List<String> ACTION_TABLE = List.of("pid", "usename",
             "application_name", "datname", "state", "age", "action", "outcome",
             "query_preview");
@@ -76,6 +76,7 @@ record Result(List<String> columns, List<String> tableColumns,
             row.put("backend_start", r.backendStart());
             row.put("backend_age", r.backendAge());
             row.put("xact_age", r.xactAge());
+            row.put("xmin_age", r.xminAge() == null ? null : r.xminAge().toString());
             row.put("query_age", r.queryAge());
             row.put("state_age", r.stateAge());
             row.put("blocked_by", array(r.blockedBy()));
