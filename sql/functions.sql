@@ -69,6 +69,26 @@ CREATE TYPE warden.backend_row AS (
     advice text
 );
 
+/*
+ * The rows of warden.horizon_report, generated like backend_report's from the core's
+ * statement (org.pgwarden.HorizonFunction).
+ */
+CREATE TYPE warden.horizon_row AS (
+    holder text,
+    pid integer,
+    name text,
+    usename name,
+    datname name,
+    state text,
+    plugin text,
+    xid xid,
+    xid_kind text,
+    xid_age integer,
+    held_since timestamptz,
+    held_for interval,
+    advice text
+);
+
 CREATE TYPE warden.action_row AS (
     pid integer,
     usename name,

@@ -136,6 +136,29 @@ public final class Json {
         return json.out.append(']').toString();
     }
 
+    public static String horizonRows(List<HorizonRow> rows) {
+        Json json = new Json();
+        json.out.append('[');
+        for (HorizonRow r : rows) {
+            json.beginObject()
+                    .field("holder", r.holder())
+                    .field("pid", r.pid())
+                    .field("name", r.name())
+                    .field("usename", r.usename())
+                    .field("datname", r.datname())
+                    .field("state", r.state())
+                    .field("plugin", r.plugin())
+                    .field("xid", r.xid())
+                    .field("xid_kind", r.xidKind())
+                    .field("xid_age", r.xidAge())
+                    .field("held_since", r.heldSince())
+                    .field("held_for", r.heldFor())
+                    .field("advice", r.advice())
+                    .endObject();
+        }
+        return json.out.append(']').toString();
+    }
+
     private Json beginObject() {
         if (out.length() > 1) {
             out.append(',');

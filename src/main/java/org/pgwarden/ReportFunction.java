@@ -61,14 +61,18 @@ public final class ReportFunction {
     private ReportFunction() {
     }
 
-    /** Writes the statements to the file named by the only argument. */
+    /**
+     * Writes the statements, and {@link HorizonFunction}'s after them, to the file named by
+     * the only argument.
+     */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: ReportFunction OUTPUT_FILE");
         }
         Path out = Path.of(args[0]);
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, statements(), StandardCharsets.UTF_8);
+        Files.writeString(out, statements() + "\n" + HorizonFunction.statements(),
+                StandardCharsets.UTF_8);
     }
 
     static String statements() {
@@ -86,7 +90,7 @@ public final class ReportFunction {
     }
 
     /** A literal inside the single-quoted function body. */
-    private static String doubled(String text) {
+    static String doubled(String text) {
         return "''" + text.replace("'", "''''") + "''";
     }
 }

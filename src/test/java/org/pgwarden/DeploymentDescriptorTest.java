@@ -42,7 +42,7 @@ class DeploymentDescriptorTest {
     @Test
     void everyFunctionIsGrantedToOperatorsOnlyCommentedAndRemoved() {
         List<String> functions = names("CREATE FUNCTION warden\\.(\\w+)\\(", install);
-        assertEquals(9, functions.size(), functions.toString());
+        assertEquals(10, functions.size(), functions.toString());
         for (String f : functions) {
             assertTrue(install.contains("REVOKE ALL ON FUNCTION warden." + f + "("), f);
             assertTrue(install.contains("GRANT EXECUTE ON FUNCTION warden." + f + "("), f);

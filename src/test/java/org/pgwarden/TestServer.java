@@ -467,6 +467,9 @@ final class TestServer {
                 .append("unix_socket_directories = '").append(socketDir).append("'\n")
                 .append("max_connections = 300\n")
                 .append("max_prepared_transactions = 10\n")
+                // A logical slot (horizon_report's tests) needs it; replica's streaming and
+                // the standby's work the same under it.
+                .append("wal_level = logical\n")
                 .append("fsync = off\n")
                 .append("synchronous_commit = off\n")
                 .append("full_page_writes = off\n")

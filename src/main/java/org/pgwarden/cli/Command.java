@@ -4,6 +4,8 @@ package org.pgwarden.cli;
 enum Command {
     /** warden.backend_report. */
     REPORT("report"),
+    /** warden.horizon_report. */
+    HORIZON("horizon"),
     /** warden.cancel_long_running. */
     CANCEL("cancel"),
     /** warden.reap_idle_in_tx. */
@@ -16,7 +18,7 @@ enum Command {
     WATCH("watch");
 
     /** The commands, as a usage message lists them. */
-    static final String LIST = "report, cancel, reap, blockers, enforce or watch";
+    static final String LIST = "report, horizon, cancel, reap, blockers, enforce or watch";
 
     private final String word;
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.pgwarden.BackendReport;
 import org.pgwarden.BlockerTerminator;
 import org.pgwarden.Enforcer;
+import org.pgwarden.HorizonReport;
 import org.pgwarden.IdleTransactionReaper;
 import org.pgwarden.Installation;
 import org.pgwarden.LongRunningCanceller;
@@ -108,6 +109,7 @@ public final class Main {
             boolean terminal) throws SQLException {
         return switch (options.command()) {
             case REPORT -> Result.ofReport(BackendReport.run(conn, options.includeIdle()));
+            case HORIZON -> Result.ofHorizon(HorizonReport.run(conn));
             case CANCEL -> {
                 String waiting = options.escalate()
                         ? "waiting up to " + options.grace() + " for cancelled queries to stop,"
@@ -146,7 +148,7 @@ public final class Main {
     /**
      * cancel, reap and blockers work without sql/schema.sql (a server where nothing could be
      * installed), with no exemptions and no audit: said before they act, so that it is never
-     * a surprise. enforce refuses without the tables; report signals nothing.
+     * a surprise. enforce refuses without the tables; report and horizon signal nothing.
      */
     private static void warnIfNotInstalled(Command command, Connection conn, PrintStream err)
             throws SQLException {

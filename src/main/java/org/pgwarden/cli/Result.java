@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.pgwarden.ActionRow;
+import org.pgwarden.HorizonRow;
 import org.pgwarden.Json;
 import org.pgwarden.ReportRow;
 
@@ -13,7 +14,8 @@ import org.pgwarden.ReportRow;
  * The rows a command produced, as text keyed by the SQL function's column names, in the SQL
  * result type's column order; plus the columns an aligned table shows and the JSON form.
  *
- * @param columns every column, in the order of warden.backend_row or warden.action_row
+ * @param columns every column, in the order of warden.backend_row, warden.horizon_row or
+ *     warden.action_row
  * @param tableColumns the columns a person reads first, for {@link Format#TABLE}
  * @param rows one map per row, column name to value (null for SQL NULL)
  * @param json the rows as the PL/Java entry points hand them to SQL
@@ -28,6 +30,11 @@ record Result(List<String> columns, List<String> tableColumns,
             "application_name", "client_addr", "backend_type", "state", "wait_event_type",
             "wait_event", "backend_start", "backend_age", "xact_age", "xmin_age", "query_age",
             "state_age", "blocked_by", "blocking", "exemption", "query_preview", "advice");
+    private static final List<String> HORIZON_COLUMNS = List.of("holder", "pid", "name",
+            "usename", "datname", "state", "plugin", "xid", "xid_kind", "xid_age", "held_since",
+            "held_for", "advice");
+    private static final List<String> HORIZON_TABLE = List.of("holder", "pid", "name",
+            "datname", "state", "xid_kind", "xid_age", "held_for", "advice");
     private static final List<String> ACTION_TABLE = List.of("pid", "usename",
             "application_name", "datname", "state", "age", "action", "outcome",
             "query_preview");
@@ -88,6 +95,28 @@ record Result(List<String> columns, List<String> tableColumns,
         }
         return new Result(REPORT_COLUMNS, REPORT_TABLE, rows,
                 Json.reportRows(report));
+    }
+
+    static Result ofHorizon(List<HorizonRow> horizon) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (HorizonRow r : horizon) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("holder", r.holder());
+            row.put("pid", r.pid() == null ? null : r.pid().toString());
+            row.put("name", r.name());
+            row.put("usename", r.usename());
+            row.put("datname", r.datname());
+            row.put("state", r.state());
+            row.put("plugin", r.plugin());
+            row.put("xid", r.xid());
+            row.put("xid_kind", r.xidKind());
+            row.put("xid_age", String.valueOf(r.xidAge()));
+            row.put("held_since", r.heldSince());
+            row.put("held_for", r.heldFor());
+            row.put("advice", r.advice());
+            rows.add(row);
+        }
+        return new Result(HORIZON_COLUMNS, HORIZON_TABLE, rows, Json.horizonRows(horizon));
     }
 
     /** PostgreSQL's text form of an integer[], as psql and CSV exports show it. */

@@ -12,6 +12,8 @@ final class Usage {
         commands:
           report                     client backends, longest-running query first
                                      (warden.backend_report)
+          horizon                    what holds back the xmin horizon, oldest first, and
+                                     what would release it (warden.horizon_report)
           cancel --threshold INTERVAL
                                      cancel queries running longer than INTERVAL
                                      (warden.cancel_long_running)

@@ -55,10 +55,10 @@ class OptionsTest {
 
     @Test
     void misuseIsRefusedWithAMessageNamingIt() {
-        assertRefused("no command given (expected report, cancel, reap, blockers, enforce or"
-                + " watch)");
-        assertRefused("unknown command \"kill\" (expected report, cancel, reap, blockers,"
-                + " enforce or watch)", "kill");
+        assertRefused("no command given (expected report, horizon, cancel, reap, blockers,"
+                + " enforce or watch)");
+        assertRefused("unknown command \"kill\" (expected report, horizon, cancel, reap,"
+                + " blockers, enforce or watch)", "kill");
         assertRefused("option --min-wait is required for blockers", "blockers");
         assertRefused("option --only-blocking does not apply to cancel", "cancel",
                 "--only-blocking");
