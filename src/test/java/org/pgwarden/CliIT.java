@@ -76,8 +76,8 @@ class CliIT {
 
         assertEquals(0, csv.exitCode(), csv.toString());
         assertEquals("pid,datname,usename,application_name,client_addr,backend_type,state,"
-                + "wait_event_type,wait_event,backend_start,backend_age,xact_age,query_age,"
-                + "state_age,blocked_by,blocking,exemption,query_preview,advice",
+                + "wait_event_type,wait_event,backend_start,backend_age,xact_age,xmin_age,"
+                + "query_age,state_age,blocked_by,blocking,exemption,query_preview,advice",
                 csv.out().lines().findFirst().orElseThrow());
         assertTrue(csv.out().contains(",\"SELECT 'a,\"\"b\"\"'\","), csv.toString());
         assertEquals(0, json.exitCode(), json.toString());
@@ -86,6 +86,53 @@ class CliIT {
                 + TestServer.DATABASE + "\""), json.toString());
         assertTrue(json.out().contains("\"query_preview\":\"SELECT 'a,\\\"b\\\"'\""),
                 json.toString());
+    }
+
+    @Test
+    void horizonListsTheSnapshotBeforeTheYoungerPreparedTransaction() throws Exception {
+        server.execute("CREATE TABLE warden_it_cli_lock (id integer)");
+        Victim snapshot = victim("cli-horizon").idleInTransaction("SET TRANSACTION ISOLATION"
+                + " LEVEL REPEATABLE READ; SELECT count(*) FROM warden_it_cli_lock");
+        server.execute("SELECT txid_current()");
+        String gid = "it_cli 'horizon', x";
+        String gidLiteral = "'it_cli ''horizon'', x'";
+        try (var c = server.connect(); var st = c.createStatement()) {
+            st.execute("BEGIN");
+            st.execute("SELECT txid_current()");
+            st.execute("PREPARE TRANSACTION " + gidLiteral);
+        }
+        try {
+            Cli.Result table = Cli.run(env(), "horizon");
+            Cli.Result csv = Cli.run(env(), "horizon", "--format", "csv");
+            Cli.Result json = Cli.run(env(), "horizon", "--format=json");
+
+            assertEquals(0, table.exitCode(), table.toString());
+            List<String> lines = table.out().lines().toList();
+            assertEquals(List.of("holder", "pid", "name", "datname", "state", "xid_kind",
+                    "xid_age", "held_for", "advice"), cells(lines.get(0)), table.toString());
+            assertEquals("", table.err());
+            assertEquals(0, csv.exitCode(), csv.toString());
+            List<List<String>> records = parseCsv(csv.out());
+            assertEquals(List.of("holder", "pid", "name", "usename", "datname", "state",
+                    "plugin", "xid", "xid_kind", "xid_age", "held_since", "held_for", "advice"),
+                    records.get(0));
+            List<String> names = records.stream().map(r -> r.get(2)).toList();
+            int held = records.stream().map(r -> r.get(1)).toList()
+                    .indexOf(String.valueOf(snapshot.pid));
+            int prepared = names.indexOf(gid);
+            assertTrue(held > 0 && prepared > held, csv.toString());
+            assertEquals(List.of("client backend", "xmin", "idle in transaction"),
+                    List.of(records.get(held).get(0), records.get(held).get(8),
+                            records.get(held).get(5)));
+            assertEquals("ROLLBACK PREPARED " + gidLiteral + " (or COMMIT PREPARED "
+                    + gidLiteral + ") in database '" + TestServer.DATABASE + "' releases it:"
+                    + " no pgwarden call does", records.get(prepared).get(12));
+            assertEquals(0, json.exitCode(), json.toString());
+            assertTrue(json.out().contains("{\"holder\":\"prepared transaction\",\"pid\":null,"
+                    + "\"name\":\"" + gid + "\","), json.toString());
+        } finally {
+            server.execute("ROLLBACK PREPARED " + gidLiteral);
+        }
     }
 
     @Test

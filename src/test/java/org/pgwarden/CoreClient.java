@@ -35,4 +35,9 @@ final class CoreClient implements WardenClient {
             throws SQLException {
         return BackendReport.run(caller, includeIdle);
     }
+
+    @Override
+    public List<HorizonRow> horizonReport(Connection caller) throws SQLException {
+        return HorizonReport.run(caller);
+    }
 }

@@ -85,6 +85,25 @@ final class SqlClient implements WardenClient {
         return rows;
     }
 
+    @Override
+    public List<HorizonRow> horizonReport(Connection caller) throws SQLException {
+        List<HorizonRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.horizon_report()");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new HorizonRow(rs.getString("holder"),
+                        rs.getObject("pid", Integer.class), rs.getString("name"),
+                        rs.getString("usename"), rs.getString("datname"),
+                        rs.getString("state"), rs.getString("plugin"), rs.getString("xid"),
+                        rs.getString("xid_kind"), rs.getInt("xid_age"),
+                        rs.getString("held_since"), rs.getString("held_for"),
+                        rs.getString("advice")));
+            }
+        }
+        return rows;
+    }
+
     private static List<ActionRow> actionRows(PreparedStatement ps) throws SQLException {
         List<ActionRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {

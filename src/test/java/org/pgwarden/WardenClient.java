@@ -28,6 +28,8 @@ interface WardenClient {
 
     List<ReportRow> backendReport(Connection caller, Boolean includeIdle) throws SQLException;
 
+    List<HorizonRow> horizonReport(Connection caller) throws SQLException;
+
     /** Makes a login role a pgwarden operator. */
     default void grantOperator(Connection admin, String role) throws SQLException {
         try (var st = admin.createStatement()) {

@@ -1,0 +1,22 @@
+package org.pgwarden;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The xmin horizon's holders through the Java core over pgjdbc, with pgwarden's tables
+ * installed from sql/schema.sql as on a server without PL/Java.
+ */
+class CoreHorizonIT extends HorizonScenarios {
+
+    private final CoreClient client = new CoreClient();
+
+    @BeforeAll
+    static void installSchema() throws Exception {
+        TestServer.get().installSchema();
+    }
+
+    @Override
+    protected WardenClient client() {
+        return client;
+    }
+}
