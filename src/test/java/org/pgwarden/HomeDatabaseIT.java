@@ -81,7 +81,8 @@ class HomeDatabaseIT extends ScenarioBase {
                     () -> core.cancelLongRunning(other, "50 milliseconds", true, "1 second",
                             false),
                     () -> core.terminateBlockers(other, "50 milliseconds", "1 second", false),
-                    () -> core.backendReport(other, true)}) {
+                    () -> core.backendReport(other, true),
+                    () -> core.horizonReport(other)}) {
                 SQLException e = assertThrows(SQLException.class, call::run);
                 assertEquals(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code(),
                         e.getSQLState(), e.getMessage());

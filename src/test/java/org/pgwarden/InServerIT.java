@@ -45,6 +45,7 @@ class InServerIT extends WardenScenarios {
                     "SELECT * FROM warden.reap_idle_in_tx('1 millisecond')",
                     "SELECT * FROM warden.cancel_long_running('1 millisecond', true)",
                     "SELECT * FROM warden.backend_report()",
+                    "SELECT * FROM warden.horizon_report()",
                     "SELECT warden.reap_idle_in_tx_json('1 millisecond', false)")) {
                 SQLException e = assertThrows(SQLException.class, () -> {
                     try (Statement st = asOutsider.createStatement()) {
@@ -122,6 +123,7 @@ class InServerIT extends WardenScenarios {
     @Test
     void everyFunctionExplainsItselfInItsComment() throws Exception {
         for (String function : List.of("warden.backend_report(boolean)",
+                "warden.horizon_report()",
                 "warden.cancel_long_running(interval, boolean, interval, boolean)",
                 "warden.reap_idle_in_tx(interval, boolean, boolean)",
                 "warden.terminate_blockers(interval, interval, boolean)",
