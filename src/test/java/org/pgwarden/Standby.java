@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Assumptions;
  * tests run on) streaming through a physical replication slot, started on its own free port
  * on 127.0.0.1, read-only connections to its {@code pgwarden_test} database. Made once per
  * test JVM ({@link #get()}: a base backup costs seconds), stopped and removed when the JVM
- * exits. The primary needs nothing beyond initdb's defaults: wal_level replica (the tests'
- * logical includes it), max_wal_senders 10, and the {@code host replication all
- * 127.0.0.1/32 trust} line that {@code initdb -A trust} writes.
+ * exits. The primary needs nothing beyond initdb's defaults: wal_level replica,
+ * max_wal_senders 10, and the {@code host replication all 127.0.0.1/32 trust} line that
+ * {@code initdb -A trust} writes.
  */
 final class Standby implements AutoCloseable {
 
