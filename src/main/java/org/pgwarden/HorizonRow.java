@@ -21,8 +21,9 @@ package org.pgwarden;
  *     {@code catalog_xmin} (a slot's, for the system catalogs only) or {@code xid} (a
  *     transaction's own id)
  * @param xidAge age(xid), in transactions
- * @param heldSince since when it holds at most, where known: a backend's xact_start, a
- *     prepared transaction's prepared, an inactive slot's inactive_since (PostgreSQL 17+)
+ * @param heldSince the earliest it can have begun to hold it, where known: a backend's
+ *     xact_start, a prepared transaction's prepared, an inactive slot's inactive_since
+ *     (PostgreSQL 17+); else null
  * @param heldFor clock_timestamp() minus heldSince
  * @param advice which pgwarden function or which manual step would release it
  */
