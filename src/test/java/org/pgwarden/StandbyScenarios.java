@@ -22,6 +22,7 @@ abstract class StandbyScenarios extends ScenarioBase {
 
     private Standby standby;
     private Connection onStandby;
+    private List<String> notices;
 
     @BeforeEach
     void openStandby() throws SQLException {
@@ -61,6 +62,29 @@ abstract class StandbyScenarios extends ScenarioBase {
 
         assertEquals(Outcome.TERMINATED, row.outcome());
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
+    }
+
+    @Test
+    void aCallOnTheStandbyActsAndNotifiesNobodyWithoutAnError() throws Exception {
+        Victim idle = victimOn(standby, "standby-notify").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+
+        // NOTIFY is refused during recovery: a call that tried after its signal would fail.
+        Notices.collect();
+        List<ActionRow> rows;
+        try {
+            rows = client().reapIdleInTx(onStandby, "50 milliseconds", false);
+        } finally {
+            notices = Notices.drain();
+        }
+
+        assertEquals(Outcome.TERMINATED, rowFor(rows, idle).outcome());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
+        // The core's NOTICEs reach Notices; inside the server they go to the client.
+        if (client() instanceof CoreClient) {
+            assertTrue(notices.stream().anyMatch(n -> n.contains("is a hot standby")
+                    && n.contains("no notification is sent")), notices.toString());
+        }
     }
 
     @Test
