@@ -18,10 +18,12 @@ import java.util.Set;
  * discards both. A dry run sends none, nor does a call whose rows are all dry runs (an
  * observing policy's).
  *
- * <p>The channel is the setting {@value #SETTING}: unset, {@value #DEFAULT_CHANNEL}; the empty
- * string, no notification. A DBA sets it with ALTER DATABASE or ALTER ROLE ... SET, or in
- * postgresql.conf; a session may set its own, which only changes whom it tells: the audit
- * log stays the record.
+ * <p>The channel is the setting {@value #SETTING}: unset or empty, {@value #DEFAULT_CHANNEL};
+ * {@value #OFF}, no notification. Not the empty string for off: PostgreSQL leaves a custom
+ * setting empty, not unset, once a session has touched it (RESET, SET LOCAL after its
+ * transaction, a function's SET clause), which would silently silence that session. A DBA
+ * sets it with ALTER DATABASE or ALTER ROLE ... SET, or in postgresql.conf; a session may set
+ * its own, which only changes whom it tells: the audit log stays the record.
  *
  * <p>Whatever could make pg_notify fail is settled before the first signal ({@link Preflight}
  * calls {@link #of}): a channel name longer than a name may be is refused (22023); the
@@ -40,8 +42,10 @@ final class Notification {
 
     /** The setting that names the channel. */
     static final String SETTING = "warden.notify_channel";
-    /** The channel when the setting is unset. */
+    /** The channel when the setting is unset or empty. */
     static final String DEFAULT_CHANNEL = "warden";
+    /** The setting's value that turns notifications off. */
+    static final String OFF = "off";
 
     /** A call that notifies nobody: a dry run, on a hot standby, without the audit log. */
     static final Notification NONE = new Notification(null, 0, null);
@@ -51,9 +55,9 @@ final class Notification {
      * bytes, the longest name (NAMEDATALEN - 1), the block size, the database.
      */
     static final String COLUMNS = """
-        coalesce(pg_catalog.current_setting('%1$s', true), '%2$s'),
-               pg_catalog.octet_length(coalesce(pg_catalog.current_setting('%1$s', true),
-                   '%2$s')),
+        coalesce(NULLIF(pg_catalog.current_setting('%1$s', true), ''), '%2$s'),
+               pg_catalog.octet_length(coalesce(NULLIF(
+                   pg_catalog.current_setting('%1$s', true), ''), '%2$s')),
                pg_catalog.current_setting('max_identifier_length')::integer,
                pg_catalog.current_setting('block_size')::integer,
                pg_catalog.current_database()::text""".formatted(SETTING, DEFAULT_CHANNEL);
@@ -85,7 +89,7 @@ final class Notification {
         int bytes = rs.getInt(column + 1);
         int maxName = rs.getInt(column + 2);
         int blockSize = rs.getInt(column + 3);
-        if (channel.isEmpty()) {
+        if (channel.equals(OFF)) {
             return NONE;
         }
         if (bytes > maxName) {
@@ -93,12 +97,18 @@ final class Notification {
                     Arguments.message(SETTING, channel),
                     "A notification channel name has at most " + maxName + " bytes"
                             + " (max_identifier_length), and this one has " + bytes + ": set "
-                            + SETTING + " to a shorter name, or to '' for no notifications."
+                            + SETTING + " to a shorter name, or to '" + OFF + "' for no"
+                            + " notifications."
                             + " Nothing was signalled.");
         }
         // pg_notify refuses a payload of BLCKSZ - NAMEDATALEN - 128 bytes or more.
         return new Notification(channel, blockSize - (maxName + 1) - 128 - 1,
                 rs.getString(column + 4));
+    }
+
+    /** The longest payload pg_notify takes here, in bytes; 0 when nothing is sent. */
+    int maxPayload() {
+        return maxPayload;
     }
 
     /**

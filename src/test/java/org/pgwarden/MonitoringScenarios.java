@@ -124,7 +124,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
     }
 
     @Test
-    void theChannelIsTheSettingsAndAnEmptyOneSendsNothing() throws Exception {
+    void theChannelIsTheSettingsAndOffSendsNothing() throws Exception {
         String channel = "Warden Ops \"it\"";
         String operator = role("warden_it_notify_op");
         String app = role("warden_it_notify_app");
@@ -145,17 +145,18 @@ abstract class MonitoringScenarios extends ScenarioBase {
         assertEquals(auditOf(appTx, "run_id::text").get(0), heard.field("run_id"));
 
         try (Statement st = caller.createStatement()) {
-            st.execute("SET warden.notify_channel = ''");
+            st.execute("SET warden.notify_channel = 'off'");
         }
         Victim quiet = victim(app, "notify-quiet").idleInTransaction("SELECT 1");
         quiet.awaitAge("100 milliseconds");
         assertEquals(Outcome.TERMINATED, rowFor(reap(), quiet).outcome());
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), quiet.nextStatementSqlState());
+        // RESET leaves a custom setting empty, not unset: the default channel again.
         try (Statement st = caller.createStatement()) {
             st.execute("RESET warden.notify_channel");
         }
         assertEquals(reapSentinel(), fallback.next().field("run_id"),
-                "the call with warden.notify_channel = '' notified");
+                "the call with warden.notify_channel = 'off' notified");
     }
 
     @Test
@@ -172,6 +173,29 @@ abstract class MonitoringScenarios extends ScenarioBase {
 
         idle.assertUsable();
         assertEquals(List.of(), auditOf(idle, "action"));
+    }
+
+    @Test
+    void aPayloadFillsWhatPgNotifyTakesAndNoMore() throws Exception {
+        Notification notification;
+        try (Statement st = caller.createStatement();
+                ResultSet rs = st.executeQuery("SELECT " + Notification.COLUMNS)) {
+            rs.next();
+            notification = Notification.of(caller, rs, 1);
+        }
+        int max = notification.maxPayload();
+        String payload = Notification.payload(NotificationTest.RUN, TestServer.DATABASE,
+                NotificationTest.rows(400, "p".repeat(60)), max);
+        assertTrue(payload.length() > max - 70, payload.length() + " of " + max);
+
+        try (PreparedStatement ps = caller.prepareStatement("SELECT pg_notify('it', ?)")) {
+            ps.setString(1, payload + " ".repeat(max - payload.length()));
+            ps.executeQuery().close();
+            ps.setString(1, payload + " ".repeat(max - payload.length() + 1));
+            SQLException e = assertThrows(SQLException.class, () -> ps.executeQuery().close());
+            assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(),
+                    e.getMessage());
+        }
     }
 
     // ---- warden.action_summary and postgres_exporter ------------------------------------
