@@ -33,6 +33,7 @@ SELECT sqlj.remove_jar('pgwarden', true);
 \endif
 DROP FUNCTION IF EXISTS warden.purge_log(interval);
 DROP FUNCTION IF EXISTS warden.server_log(text[]);
+DROP VIEW IF EXISTS warden.action_summary;
 DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption,
     warden.enforce_lock;
 DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),

@@ -251,7 +251,11 @@ to the server log and warden.action_log. Runs with your rights; needs warden_ope
 22023 for a threshold or grace that warden.interval_problem refuses (NULL, not greater than
 zero or negative, a month or year part, mixed signs, over 3650 days or 10 minutes); 25006 in
 a read-only transaction on a primary; 22023 naming statement_timeout when the waits may not
-fit in it. Nothing is signalled before these checks.';
+fit in it. Nothing is signalled before these checks.
+One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
+warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
+hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
+before any signal.';
 
 COMMENT ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean) IS
 'Terminates every client backend idle in transaction (aborted or not) whose state has not
@@ -262,7 +266,11 @@ moved on before the signal is reported gone; one you may not signal is skipped. 
 target. Every signal goes to the server log and warden.action_log. Runs with your rights;
 needs warden_operator. 22023 for a threshold that warden.interval_problem refuses; 25006 in
 a read-only transaction on a primary; 22023 naming statement_timeout when the 5 second wait
-for the terminated may not fit in it. Nothing is signalled before these checks.';
+for the terminated may not fit in it. Nothing is signalled before these checks.
+One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
+warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
+hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
+before any signal.';
 
 COMMENT ON FUNCTION warden.terminate_blockers(interval, interval, boolean) IS
 'Resolves lock pile-ups at their root: finds the backends at the head of lock-wait chains
@@ -276,7 +284,11 @@ signal, and one whose waiters would all stay blocked by such a root. Rows add bl
 and waiting_pids. Runs with your rights; needs warden_operator. 22023 for a min_wait or
 grace that warden.interval_problem refuses; 25006 in a read-only transaction on a primary;
 22023 naming statement_timeout when the waits may not fit in it. Nothing is signalled before
-these checks.';
+these checks.
+One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
+warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
+hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
+before any signal.';
 
 COMMENT ON FUNCTION warden.enforce(boolean) IS
 'Applies every enabled row of warden.policy in one call (blockers first, then idle_in_tx,
@@ -286,7 +298,11 @@ act on the same backend twice: a call that finds another running returns no rows
 so in a NOTICE and the server log. Runs with your rights; needs warden_operator.
 Before any signal: 22023 naming a policy whose threshold or grace warden.interval_problem
 refuses; 25006 in a read-only transaction on a primary; 22023 naming statement_timeout when
-the policies'' waits may not fit in it; 55000 outside pgwarden''s home database.';
+the policies'' waits may not fit in it; 55000 outside pgwarden''s home database.
+One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
+warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
+hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
+before any signal.';
 
 COMMENT ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean) IS
 'Internal: the rows of warden.cancel_long_running as JSON, from the Java core.';

@@ -416,6 +416,48 @@ SELECT pg_catalog.setval('warden.action_log_id_seq', max(id))
 FROM warden.action_log
 HAVING max(id) > coalesce(pg_catalog.pg_sequence_last_value('warden.action_log_id_seq'), 0);
 
+/* What a dashboard or postgres_exporter (docs/postgres_exporter-queries.yaml) reads: per
+   function, policy, action and outcome, the audit rows of the last hour and of the last day
+   and the newest one's time. Only the last day is read, a range of the index on logged_at,
+   so a scrape costs the same however long the log: a group without a row for a day leaves
+   the view. outcome is the label without its detail (an exemption's note, a gid, pids), so
+   that a metric's labels stay few; the CASE is generated from org.pgwarden.Outcome
+   (ActionSummaryTest checks the copy). */
+CREATE OR REPLACE VIEW warden.action_summary AS
+SELECT a.function, a.policy, a.action,
+       CASE
+           WHEN pg_catalog.starts_with(a.outcome, 'skipped: exempt (')
+               THEN 'skipped: exempt'
+           WHEN pg_catalog.starts_with(a.outcome, 'skipped: prepared transaction ')
+               THEN 'skipped: prepared transaction'
+           WHEN pg_catalog.starts_with(a.outcome, 'skipped: the waiters stay blocked by ')
+               THEN 'skipped: the waiters stay blocked'
+           WHEN pg_catalog.starts_with(a.outcome, 'skipped: not a client backend (')
+               THEN 'skipped: not a client backend'
+           WHEN pg_catalog.starts_with(a.outcome, 'skipped: state ')
+               THEN 'skipped: state'
+           ELSE a.outcome
+       END AS outcome,
+       pg_catalog.count(*) FILTER (WHERE a.logged_at > pg_catalog.now() - interval '1 hour')
+           AS last_hour,
+       pg_catalog.count(*) AS last_day,
+       pg_catalog.max(a.logged_at) AS last_logged_at
+FROM warden.action_log AS a
+WHERE a.logged_at > pg_catalog.now() - interval '1 day'
+GROUP BY 1, 2, 3, 4;
+COMMENT ON VIEW warden.action_summary IS
+'pgwarden''s actions for monitoring: per function, policy (NULL outside enforce()), action
+and outcome (its label, without the detail warden.action_log keeps), the rows of
+warden.action_log logged in the last hour (last_hour) and the last 24 hours (last_day), and
+the newest one''s logged_at (last_logged_at). Only groups with a row in the last 24 hours.
+SELECT for warden_operator and pg_monitor (postgres_exporter''s role).';
+/* pg_monitor is the role postgres_exporter is told to run as: it may read the counts, which
+   name no session, role, address or query, without SELECT on warden.action_log itself (the
+   view reads it with its owner's rights). USAGE on the schema lets it name the view: the
+   functions that act stay closed to it (their EXECUTE is revoked from PUBLIC). */
+GRANT USAGE ON SCHEMA warden TO pg_monitor;
+GRANT SELECT ON warden.action_summary TO warden_operator, pg_monitor;
+
 CREATE OR REPLACE FUNCTION warden.purge_log(older_than interval)
     RETURNS bigint LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp

@@ -22,7 +22,8 @@ final class AuditLog {
     /**
      * Writes one row per entry; does nothing when the tables are not installed. On a hot
      * standby, where the table is read-only, it says in a NOTICE that the entries are in this
-     * server's log only (each signal's line was written before it was sent).
+     * server's log only (each signal's line was written before it was sent), and that no
+     * notification is sent: NOTIFY cannot run during recovery ({@link Notification}).
      */
     static void write(Connection conn, Installation installation, Run run,
             List<ActionRow> entries) throws SQLException {
@@ -33,7 +34,8 @@ final class AuditLog {
             long signals = entries.stream().filter(e -> e.action() != Action.NONE).count();
             ServerMessages.notice(conn, "pgwarden: this server is a hot standby, where"
                     + " warden.action_log is read-only: the " + signals + " signal(s) of this"
-                    + " call are recorded in this server's log only");
+                    + " call are recorded in this server's log only, and no notification is"
+                    + " sent (NOTIFY cannot run during recovery)");
             return;
         }
         try (PreparedStatement ps = conn.prepareStatement(RECORD)) {

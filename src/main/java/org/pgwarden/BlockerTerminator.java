@@ -30,9 +30,11 @@ public final class BlockerTerminator {
             Interval wait = Arguments.threshold(conn, "min_wait", minWait);
             Interval patience = Arguments.grace(conn, "grace", grace);
             Installation installation = Installation.probe(conn);
-            Preflight.check(conn, installation, dry, longestWait(patience));
-            return resolve(conn, installation, Run.of(conn, FUNCTION), wait, patience,
-                    Filter.NONE, Set.of(), dry);
+            Notification notification = Preflight.check(conn, installation, dry,
+                    longestWait(patience));
+            Run run = Run.of(conn, FUNCTION);
+            return notification.send(conn, run, resolve(conn, installation, run, wait,
+                    patience, Filter.NONE, Set.of(), dry));
         });
     }
 

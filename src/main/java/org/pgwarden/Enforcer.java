@@ -68,7 +68,7 @@ public final class Enforcer {
             plans.add(plan);
             longestWait = longestWait.plus(plan.longestWait());
         }
-        Preflight.check(conn, installation, dry, longestWait);
+        Notification notification = Preflight.check(conn, installation, dry, longestWait);
         // A dry run signals nothing: it takes no lock, so a trial never makes a real run skip.
         if (!dry && !EnforceLock.tryAcquire(conn, installation)) {
             int holder = EnforceLock.holder(conn, installation);
@@ -78,11 +78,13 @@ public final class Enforcer {
             ServerMessages.log(conn, List.of(skipped));
             return new Enforcement(null, holder, List.of());
         }
-        return applyAll(conn, installation, plans, dry);
+        return applyAll(conn, installation, plans, dry, notification);
     }
 
+    /** Applies the policies in one run, which sends one notification for them all. */
     private static Enforcement applyAll(Connection conn, Installation installation,
-            List<Planned> plans, boolean dryRun) throws SQLException {
+            List<Planned> plans, boolean dryRun, Notification notification)
+            throws SQLException {
         Run run = Run.of(conn, FUNCTION);
         Set<Integer> handled = new HashSet<>();
         List<ActionRow> rows = new ArrayList<>();
@@ -91,7 +93,7 @@ public final class Enforcer {
             applied.forEach(r -> handled.add(r.pid()));
             rows.addAll(applied);
         }
-        return new Enforcement(run.id(), null, rows);
+        return new Enforcement(run.id(), null, notification.send(conn, run, rows));
     }
 
     private static List<ActionRow> apply(Connection conn, Installation installation, Run run,

@@ -32,10 +32,13 @@ public final class IdleTransactionReaper {
             boolean blocking = Arguments.flag(conn, "only_blocking", onlyBlocking);
             Interval limit = Arguments.threshold(conn, "threshold", threshold);
             Installation installation = Installation.probe(conn);
-            Preflight.check(conn, installation, dry, longestWait());
+            Notification notification = Preflight.check(conn, installation, dry,
+                    longestWait());
             List<Candidate> targets = Candidates.select(conn, installation,
                     Selection.IDLE_IN_TRANSACTION, limit, Filter.NONE, blocking);
-            return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, dry);
+            Run run = Run.of(conn, FUNCTION);
+            return notification.send(conn, run,
+                    act(conn, installation, run, targets, limit, dry));
         });
     }
 

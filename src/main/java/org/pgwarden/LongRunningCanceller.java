@@ -26,11 +26,13 @@ public final class LongRunningCanceller {
             Interval limit = Arguments.threshold(conn, "threshold", threshold);
             Interval wait = Arguments.grace(conn, "grace", grace);
             Installation installation = Installation.probe(conn);
-            Preflight.check(conn, installation, dry, longestWait(escalating, wait));
+            Notification notification = Preflight.check(conn, installation, dry,
+                    longestWait(escalating, wait));
             List<Candidate> targets = Candidates.select(conn, installation,
                     Selection.LONG_RUNNING, limit, Filter.NONE, false);
-            return act(conn, installation, Run.of(conn, FUNCTION), targets, limit, escalating, wait,
-                    dry);
+            Run run = Run.of(conn, FUNCTION);
+            return notification.send(conn, run,
+                    act(conn, installation, run, targets, limit, escalating, wait, dry));
         });
     }
 

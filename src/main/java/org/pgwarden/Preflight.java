@@ -49,6 +49,7 @@ final class Preflight {
                 WHERE s.name = 'transaction_timeout'),
                pg_catalog.current_setting('statement_timeout'),
                pg_catalog.current_setting('transaction_timeout', true),
+               %s,
                %s
         """;
     // The audit's one way in (sql/schema.sql); missing where an older schema.sql ran.
@@ -71,15 +72,18 @@ final class Preflight {
      * Refuses the call unless everything that could fail after its first signal is settled:
      * 25006 in a read-only transaction on a primary, 42501 without EXECUTE on the audit log's
      * writer, 22023 naming statement_timeout or transaction_timeout when {@code longestWait}
-     * may not fit in what is left of it. On a hot standby the audit log cannot be written at all: the
-     * call acts and its server log lines are the record ({@link AuditLog}).
+     * may not fit in what is left of it, 22023 naming warden.notify_channel when the channel
+     * name is too long ({@link Notification}). On a hot standby the audit log cannot be
+     * written at all: the call acts and its server log lines are the record ({@link AuditLog}),
+     * and it notifies nobody, NOTIFY being refused during recovery.
      *
      * @param longestWait the longest the call may wait after signalling, all waits added up
+     * @return the notification the call sends after its audit rows
      */
-    static void check(Connection conn, Installation installation, boolean dryRun,
+    static Notification check(Connection conn, Installation installation, boolean dryRun,
             Duration longestWait) throws SQLException {
         if (dryRun) {
-            return;
+            return Notification.NONE;
         }
         if (installation.tables() && !conn.getAutoCommit()) {
             try (Statement st = conn.createStatement()) {
@@ -94,7 +98,8 @@ final class Preflight {
             firstTransaction = rs.getLong(2);
         }
         boolean audited = installation.tables() && !installation.standby();
-        String look = LOOK.formatted(audited ? CAN_RECORD : "true");
+        String look = LOOK.formatted(audited ? CAN_RECORD : "true", Notification.COLUMNS);
+        Notification notification;
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(look)) {
             rs.next();
             long clock = rs.getLong(3);
@@ -126,6 +131,7 @@ final class Preflight {
             fits(conn, "transaction_timeout", rs.getString(8),
                     oneTransaction && hasTransactionTimeout, transactionTimeout,
                     clock - rs.getLong(2), needed);
+            notification = audited ? Notification.of(conn, rs, 10) : Notification.NONE;
         }
         if (audited && !conn.getAutoCommit()) {
             try (Statement st = conn.createStatement();
@@ -133,6 +139,7 @@ final class Preflight {
                 rs.next();
             }
         }
+        return notification;
     }
 
     private static void fits(Connection conn, String setting, String shown, boolean applies,

@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +63,43 @@ abstract class StandbyScenarios extends ScenarioBase {
 
         assertEquals(Outcome.TERMINATED, row.outcome());
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
+    }
+
+    @Test
+    void aCallOnTheStandbyActsAndNotifiesNobodyWithoutAnError() throws Exception {
+        Victim idle = victimOn(standby, "standby-notify").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+
+        // NOTIFY is refused during recovery: a call that tried after its signal would fail.
+        List<String> notices = new ArrayList<>();
+        Outcome outcome;
+        if (client() instanceof SqlClient) {
+            // Inside the server the NOTICE goes to the client, as a warning of the statement.
+            try (PreparedStatement ps = onStandby.prepareStatement("SELECT outcome"
+                    + " FROM warden.reap_idle_in_tx('50 milliseconds') WHERE pid = ?")) {
+                ps.setInt(1, idle.pid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next(), "no row for the idle transaction");
+                    outcome = Outcome.ofLabel(rs.getString(1));
+                }
+                for (SQLWarning w = ps.getWarnings(); w != null; w = w.getNextWarning()) {
+                    notices.add(w.getMessage());
+                }
+            }
+        } else {
+            Notices.collect();
+            try {
+                outcome = rowFor(client().reapIdleInTx(onStandby, "50 milliseconds", false),
+                        idle).outcome();
+            } finally {
+                notices.addAll(Notices.drain());
+            }
+        }
+
+        assertEquals(Outcome.TERMINATED, outcome);
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
+        assertTrue(notices.stream().anyMatch(n -> n.contains("is a hot standby")
+                && n.contains("no notification is sent")), notices.toString());
     }
 
     @Test
