@@ -230,7 +230,9 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
             CASE WHEN dry_run IS NULL OR EXISTS (
                     SELECT FROM warden.policy AS p
                     WHERE p.enabled
-                      AND (warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
+                      AND (p.kind NOT IN (''idle_in_tx'', ''long_running'', ''blockers'',
+                                ''long_transaction'')
+                           OR warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
                            OR warden.interval_problem(''grace'', p.grace) IS NOT NULL))
                 THEN warden.enforce_json(dry_run)
                 WHEN EXISTS (

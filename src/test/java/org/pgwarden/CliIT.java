@@ -221,7 +221,7 @@ class CliIT {
         assertRefused(unknownOption, "pgwarden: unknown option \"--force\"\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         assertRefused(unknownCommand, "pgwarden: unknown command \"kill\" (expected report,"
-                + " cancel, reap, blockers, enforce or watch)\n"
+                + " cancel, reap, end-tx, blockers, enforce or watch)\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         assertRefused(missing, "pgwarden: option --threshold is required for reap\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
