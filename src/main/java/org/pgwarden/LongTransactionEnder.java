@@ -105,7 +105,8 @@ public final class LongTransactionEnder {
      * statement since (its query_start is older than the cancel) cannot have left it: only a
      * statement (ROLLBACK) or an exit ends a failed block. It has left it when it exited,
      * shows another transaction, is idle outside one (a cancelled implicit transaction ends),
-     * or sent its failed block a statement after the cancel.
+     * or started a statement after the cancel (in its failed block, too: from there on a
+     * ROLLBACK and a new failed block could not be told apart, so it is left alone).
      */
     static final class SameTransaction {
 
@@ -128,11 +129,17 @@ public final class LongTransactionEnder {
             if (key == c.sinceMicros()) {
                 return false;
             }
-            if (ABORTED.equals(seen.state()) && key != 0 && key < cancelledBefore) {
+            if (seen.queryStartMicros() >= cancelledBefore) {
+                return true;
+            }
+            if (ABORTED.equals(seen.state()) && key != 0) {
                 aborted.put(c, key);
                 return false;
             }
-            return true;
+            // Still reported active in the cancelled statement, xact_start already cleared:
+            // PostgreSQL is aborting it and shows the new state only when it is ready for
+            // the next statement, then idle (an implicit transaction) or its failed block.
+            return !("active".equals(seen.state()) && key == 0);
         }
 
         /** The identity a target must still have to be terminated: see {@link #ended}. */

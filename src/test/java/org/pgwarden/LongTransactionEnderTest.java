@@ -45,6 +45,15 @@ class LongTransactionEnderTest {
     }
 
     @Test
+    void theCancelledStatementStillShownActiveWhileItsTransactionAbortsIsUndecided() {
+        var same = new LongTransactionEnder.SameTransaction(CANCELLED_BEFORE);
+        assertFalse(same.ended(ACTIVE, seen("active", 3_000, 0)));
+        assertSame(ACTIVE, same.asNow(ACTIVE));
+        // A new statement outside a transaction, shown active before its xact_start.
+        assertTrue(same.ended(ACTIVE, seen("active", 6_000, 0)));
+    }
+
+    @Test
     void anEndedOrAnotherTransactionOrAnExitEndsIt() {
         var same = new LongTransactionEnder.SameTransaction(CANCELLED_BEFORE);
         assertTrue(same.ended(ACTIVE, seen("idle", 3_000, 0)));
