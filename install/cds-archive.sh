@@ -63,6 +63,7 @@ SELECT sqlj.get_classpath('warden');
 SELECT length(warden.reap_idle_in_tx_json('1 millisecond', true, false));
 SELECT length(warden.cancel_long_running_json('3650 days', false, '5 seconds', true));
 SELECT length(warden.terminate_blockers_json('3650 days', '5 seconds', true));
+SELECT length(warden.end_long_transactions_json('1 millisecond', '5 seconds', true));
 SELECT length(warden.enforce_json(true));
 SQL
     die "the training session failed (above); is the directory of $archive writable" \

@@ -124,6 +124,12 @@ CREATE FUNCTION warden.terminate_blockers_json(
     SET search_path = pg_catalog, pg_temp
     AS 'org.pgwarden.pljava.WardenFunctions.terminateBlockers(java.lang.String,java.lang.String,java.lang.Boolean)';
 
+CREATE FUNCTION warden.end_long_transactions_json(
+        threshold interval, grace interval, dry_run boolean)
+    RETURNS text LANGUAGE java VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'org.pgwarden.pljava.WardenFunctions.endLongTransactions(java.lang.String,java.lang.String,java.lang.Boolean)';
+
 CREATE FUNCTION warden.enforce_json(dry_run boolean)
     RETURNS text LANGUAGE java VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -209,6 +215,33 @@ CREATE FUNCTION warden.terminate_blockers(
                 ELSE ''[]''
             END::pg_catalog.json)';
 
+/* A failed transaction block shows no xact_start: it is measured from its failed
+   statement (org.pgwarden.Selection.LONG_TRANSACTION). */
+CREATE FUNCTION warden.end_long_transactions(
+        threshold interval,
+        grace interval DEFAULT '5 seconds',
+        dry_run boolean DEFAULT false)
+    RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT pg_catalog.pg_stat_clear_snapshot();
+        SELECT * FROM pg_catalog.json_populate_recordset(NULL::warden.action_row,
+            CASE WHEN dry_run IS NULL
+                    OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
+                    OR warden.interval_problem(''grace'', grace) IS NOT NULL
+                THEN warden.end_long_transactions_json(threshold, grace, dry_run)
+                WHEN EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.backend_type = ''client backend''
+                          AND coalesce(a.xact_start, a.query_start)
+                              < pg_catalog.clock_timestamp()
+                              - extract(epoch FROM threshold)::float8 * interval ''1 second''
+                          AND a.state IN (''active'', ''idle in transaction'',
+                                ''idle in transaction (aborted)'')
+                          AND a.pid <> pg_catalog.pg_backend_pid())
+                THEN warden.end_long_transactions_json(threshold, grace, dry_run)
+                ELSE ''[]''
+            END::pg_catalog.json)';
+
 /* The same for every enabled policy at once. A NULL dry_run goes to Java. */
 CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
@@ -218,7 +251,9 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
             CASE WHEN dry_run IS NULL OR EXISTS (
                     SELECT FROM warden.policy AS p
                     WHERE p.enabled
-                      AND (warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
+                      AND (p.kind NOT IN (''idle_in_tx'', ''long_running'', ''blockers'',
+                                ''long_transaction'')
+                           OR warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
                            OR warden.interval_problem(''grace'', p.grace) IS NOT NULL))
                 THEN warden.enforce_json(dry_run)
                 WHEN EXISTS (
@@ -232,6 +267,12 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
                         WHEN ''long_running'' THEN a.backend_type = ''client backend''
                             AND a.state = ''active''
                             AND a.query_start < pg_catalog.clock_timestamp()
+                                - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
+                        WHEN ''long_transaction'' THEN a.backend_type = ''client backend''
+                            AND a.state IN (''active'', ''idle in transaction'',
+                                ''idle in transaction (aborted)'')
+                            AND coalesce(a.xact_start, a.query_start)
+                                < pg_catalog.clock_timestamp()
                                 - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
                         ELSE a.wait_event_type = ''Lock''
                     END
@@ -272,6 +313,29 @@ warden.notify_channel names (unset or empty: warden; off: none), never for a dry
 hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
 before any signal.';
 
+COMMENT ON FUNCTION warden.end_long_transactions(interval, interval, boolean) IS
+'Ends every client backend''s transaction that has been open longer than threshold
+(xact_start), whatever the backend does in it, so that a leaked transaction a pool keeps busy
+with short queries ends too: idle in transaction, terminated; idle in transaction (aborted),
+which shows no xact_start and is measured from its failed statement, terminated; active,
+cancelled and, if still in the same transaction after grace (a cancelled statement in a
+transaction block leaves the block aborted; a cancelled single statement ends its
+transaction), terminated. threshold: interval greater than zero; grace: interval, 0 to 10
+minutes (default 5 seconds); dry_run: report, signal and record nothing. Never signals your
+own backend, other pgwarden calls, non-client processes or exempt sessions; a backend that
+left the transaction before a signal is reported gone or cancelled; one you may not signal is
+skipped. One row per target: action and outcome (cancelled, terminated, still running, gone,
+skipped: not permitted, skipped: exempt (note), dry run). Every signal goes to the server log
+and warden.action_log. Runs with your rights; needs warden_operator. 22023 for a threshold or
+grace that warden.interval_problem refuses or a NULL dry_run; 25006 in a read-only
+transaction on a primary; 42501 without EXECUTE on warden.record_actions; 22023 naming
+statement_timeout or transaction_timeout when the waits may not fit in it. Nothing is
+signalled before these checks.
+One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
+warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
+hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
+before any signal.';
+
 COMMENT ON FUNCTION warden.terminate_blockers(interval, interval, boolean) IS
 'Resolves lock pile-ups at their root: finds the backends at the head of lock-wait chains
 (pg_blocking_pids) behind which some session has waited longer than min_wait, and acts on
@@ -292,13 +356,14 @@ before any signal.';
 
 COMMENT ON FUNCTION warden.enforce(boolean) IS
 'Applies every enabled row of warden.policy in one call (blockers first, then idle_in_tx,
-then long_running; a backend acted on by one policy is left to it) and returns all action
+then long_running, then long_transaction; a backend acted on by one policy is left to it) and returns all action
 rows with the policy name: the one call to schedule with pg_cron. Overlapping calls never
 act on the same backend twice: a call that finds another running returns no rows and says
 so in a NOTICE and the server log. Runs with your rights; needs warden_operator.
 Before any signal: 22023 naming a policy whose threshold or grace warden.interval_problem
-refuses; 25006 in a read-only transaction on a primary; 22023 naming statement_timeout when
-the policies'' waits may not fit in it; 55000 outside pgwarden''s home database.
+refuses or whose kind this release does not apply; 25006 in a read-only transaction on a
+primary; 22023 naming statement_timeout when the policies'' waits may not fit in it; 55000
+outside pgwarden''s home database.
 One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
 warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
 hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)
@@ -310,6 +375,8 @@ COMMENT ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean) IS
 'Internal: the rows of warden.reap_idle_in_tx as JSON, from the Java core.';
 COMMENT ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean) IS
 'Internal: the rows of warden.terminate_blockers as JSON, from the Java core.';
+COMMENT ON FUNCTION warden.end_long_transactions_json(interval, interval, boolean) IS
+'Internal: the rows of warden.end_long_transactions as JSON, from the Java core.';
 COMMENT ON FUNCTION warden.enforce_json(boolean) IS
 'Internal: the rows of warden.enforce as JSON, from the Java core.';
 
@@ -318,11 +385,15 @@ REVOKE ALL ON FUNCTION warden.cancel_long_running_json(interval, boolean, interv
 REVOKE ALL ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean)
     FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.end_long_transactions_json(interval, interval, boolean)
+    FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.enforce_json(boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean)
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.terminate_blockers(interval, interval, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION warden.end_long_transactions(interval, interval, boolean)
+    FROM PUBLIC;
 REVOKE ALL ON FUNCTION warden.enforce(boolean) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION warden.cancel_long_running_json(interval, boolean, interval, boolean)
@@ -331,11 +402,15 @@ GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx_json(interval, boolean, boolean
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.terminate_blockers_json(interval, interval, boolean)
     TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.end_long_transactions_json(interval, interval, boolean)
+    TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.enforce_json(boolean) TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.cancel_long_running(interval, boolean, interval, boolean)
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.reap_idle_in_tx(interval, boolean, boolean)
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.terminate_blockers(interval, interval, boolean)
+    TO warden_operator;
+GRANT EXECUTE ON FUNCTION warden.end_long_transactions(interval, interval, boolean)
     TO warden_operator;
 GRANT EXECUTE ON FUNCTION warden.enforce(boolean) TO warden_operator;

@@ -9,12 +9,14 @@
  */
 
 DROP FUNCTION IF EXISTS warden.enforce(boolean);
+DROP FUNCTION IF EXISTS warden.end_long_transactions(interval, interval, boolean);
 DROP FUNCTION IF EXISTS warden.terminate_blockers(interval, interval, boolean);
 DROP FUNCTION IF EXISTS warden.reap_idle_in_tx(interval, boolean, boolean);
 DROP FUNCTION IF EXISTS warden.reap_idle_in_tx(interval, boolean);
 DROP FUNCTION IF EXISTS warden.cancel_long_running(interval, boolean, interval, boolean);
 DROP FUNCTION IF EXISTS warden.backend_report(boolean);
 DROP FUNCTION IF EXISTS warden.enforce_json(boolean);
+DROP FUNCTION IF EXISTS warden.end_long_transactions_json(interval, interval, boolean);
 DROP FUNCTION IF EXISTS warden.terminate_blockers_json(interval, interval, boolean);
 DROP FUNCTION IF EXISTS warden.reap_idle_in_tx_json(interval, boolean, boolean);
 DROP FUNCTION IF EXISTS warden.reap_idle_in_tx_json(interval, boolean);

@@ -141,7 +141,8 @@ GRANT SELECT ON warden.exemption TO warden_operator;
 
 CREATE TABLE IF NOT EXISTS warden.policy (
     name text PRIMARY KEY,
-    kind text NOT NULL CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers')),
+    kind text NOT NULL
+        CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers', 'long_transaction')),
     threshold interval NOT NULL,
     escalate boolean NOT NULL DEFAULT false,
     grace interval NOT NULL DEFAULT '5 seconds',
@@ -154,11 +155,17 @@ CREATE TABLE IF NOT EXISTS warden.policy (
 COMMENT ON TABLE warden.policy IS
 'What warden.enforce() applies. kind idle_in_tx: reap_idle_in_tx(threshold); long_running:
 cancel_long_running(threshold, escalate, grace); blockers: terminate_blockers(threshold as
-min_wait, grace). Only to the sessions its match columns select, as for warden.exemption:
+min_wait, grace); long_transaction: end_long_transactions(threshold, grace), escalate unused.
+Applied blockers first, then idle_in_tx, long_running, long_transaction. Only to the sessions its match columns select, as for warden.exemption:
 usename, application_name, datname exactly; usename_like, application_name_like,
 datname_like as LIKE patterns; member_of a role (NULL matches any; no filter, every
 session).';
 GRANT SELECT ON warden.policy TO warden_operator;
+
+/* Earlier releases' CHECK on kind lacks long_transaction: replaced, and the rows stay. */
+ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_kind_check;
+ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check
+    CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers', 'long_transaction'));
 
 /* Earlier releases checked the intervals with CHECKs of another reading (a month as 30
    days): the trigger below replaces them. Rows they let in stay, and enforce() refuses to

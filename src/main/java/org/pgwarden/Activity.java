@@ -28,22 +28,26 @@ final class Activity {
             FROM pg_catalog.pg_stat_activity AS w
             WHERE w.wait_event_type = 'Lock'
         )
-        SELECT a.pid, %s, %s, %s, a.state, %s, b.pid IS NOT NULL
+        SELECT a.pid, %s, %s, %s, a.state, %s, b.pid IS NOT NULL, %s
         FROM pg_catalog.pg_stat_activity AS a
         LEFT JOIN blockers AS b ON b.pid = a.pid
         WHERE a.backend_type = 'client backend'
         """.formatted(Selection.micros("a.backend_start"), Selection.micros("a.query_start"),
             Selection.micros("a.state_change"),
-            Selection.micros(Selection.LOCK_ROOT.since()));
+            Selection.micros(Selection.LOCK_ROOT.since()),
+            Selection.micros(Selection.LONG_TRANSACTION.since()));
 
     /**
      * A client backend as one look saw it.
      *
      * @param transactionMicros what {@link Selection#LOCK_ROOT} measures: its transaction
      * @param blocking whether some backend waits for a lock it holds
+     * @param longTransactionMicros what {@link Selection#LONG_TRANSACTION} measures, 0 for
+     *     none
      */
     record Seen(long backendStartMicros, long queryStartMicros, long stateChangeMicros,
-            String state, long transactionMicros, boolean blocking) {
+            String state, long transactionMicros, boolean blocking,
+            long longTransactionMicros) {
     }
 
     private Activity() {
@@ -106,7 +110,7 @@ final class Activity {
             while (rs.next()) {
                 seen.put(rs.getInt(1),
                         new Seen(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
-                                rs.getLong(6), rs.getBoolean(7)));
+                                rs.getLong(6), rs.getBoolean(7), rs.getLong(8)));
             }
         }
         return seen;

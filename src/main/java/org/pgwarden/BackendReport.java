@@ -83,10 +83,15 @@ public final class BackendReport {
                            AND a.wait_event_type IS DISTINCT FROM 'Lock' THEN 'blockers'
                        WHEN j.idle_policy IS NOT NULL
                            AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')
+                           AND (j.tx_policy IS NULL OR a.state_change < m.now - j.idle_fixed)
                            THEN 'idle_in_tx'
                        WHEN j.long_policy IS NOT NULL AND a.state = 'active'
+                           AND (j.tx_policy IS NULL OR a.query_start < m.now - j.long_fixed)
                            THEN 'long_running'
-                   END AS policy_kind,
+                       WHEN j.tx_policy IS NOT NULL AND %11$s IS NOT NULL
+                           THEN 'long_transaction'
+                   END AS policy_kind, %11$s AS tx_start,
+                   j.tx_policy, j.tx_threshold, j.tx_fixed,
                    j.blockers_policy, j.blockers_threshold, j.idle_policy, j.idle_threshold,
                    j.long_policy, j.long_threshold, j.long_escalate, j.blockers_fixed,
                    j.idle_fixed, j.long_fixed, m.now
@@ -94,7 +99,8 @@ public final class BackendReport {
             JOIN (SELECT pg_catalog.unnest(i.pids) AS pid, i.exemption, i.superuser,
                          i.signallable, i.blockers_policy, i.blockers_threshold,
                          i.idle_policy, i.idle_threshold, i.long_policy, i.long_threshold,
-                         i.long_escalate, i.blockers_fixed, i.idle_fixed, i.long_fixed
+                         i.long_escalate, i.blockers_fixed, i.idle_fixed, i.long_fixed,
+                         i.tx_policy, i.tx_threshold, i.tx_fixed
                   FROM identities AS i) AS j
                 ON j.pid = a.pid
             CROSS JOIN moment AS m
@@ -105,10 +111,12 @@ public final class BackendReport {
         reported AS (
             SELECT f.*,
                    CASE f.policy_kind WHEN 'blockers' THEN f.blockers_policy
-                       WHEN 'idle_in_tx' THEN f.idle_policy ELSE f.long_policy
+                       WHEN 'idle_in_tx' THEN f.idle_policy
+                       WHEN 'long_transaction' THEN f.tx_policy ELSE f.long_policy
                    END AS policy_name,
                    CASE f.policy_kind WHEN 'blockers' THEN f.blockers_threshold
-                       WHEN 'idle_in_tx' THEN f.idle_threshold ELSE f.long_threshold
+                       WHEN 'idle_in_tx' THEN f.idle_threshold
+                       WHEN 'long_transaction' THEN f.tx_threshold ELSE f.long_threshold
                    END AS policy_threshold,
                    f.policy_kind = 'long_running' AND f.long_escalate AS policy_escalate,
                    CASE f.policy_kind
@@ -117,6 +125,7 @@ public final class BackendReport {
                            WHERE f.pid = ANY (w.blockers)
                              AND w.wait_start < f.now - %6$s)
                        WHEN 'idle_in_tx' THEN f.state_change < f.now - %7$s
+                       WHEN 'long_transaction' THEN f.tx_start < f.now - %10$s
                        ELSE f.query_start < f.now - %8$s
                    END AS policy_due
             FROM facts AS f
@@ -132,8 +141,9 @@ public final class BackendReport {
     /*
      * Per identity, the first enabled policy (by name) of each kind whose filters match it,
      * in SessionMatch's text, which enforce() runs too; enforce() tries blockers, then
-     * idle_in_tx, then long_running, and a backend belongs to the first whose kind fits its
-     * state.
+     * idle_in_tx, then long_running, then long_transaction, and a backend belongs to the
+     * first whose kind fits its state, but with a long_transaction policy to a state's kind
+     * only when that is due (else the transaction's age may well come first).
      */
     private static final String POLICIES = """
         LEFT JOIN LATERAL (
@@ -157,7 +167,9 @@ public final class BackendReport {
                        NULL::text AS idle_policy, NULL::interval AS idle_threshold,
                        NULL::text AS long_policy, NULL::interval AS long_threshold,
                        NULL::boolean AS long_escalate, NULL::interval AS blockers_fixed,
-                       NULL::interval AS idle_fixed, NULL::interval AS long_fixed
+                       NULL::interval AS idle_fixed, NULL::interval AS long_fixed,
+                       NULL::text AS tx_policy, NULL::interval AS tx_threshold,
+                       NULL::interval AS tx_fixed
             ) AS pol""";
 
     /**
@@ -235,13 +247,18 @@ public final class BackendReport {
                 // identity rather than once per backend and use.
                 FIRST_OF_KIND.formatted(FIXED, Policy.BLOCKERS, "blockers_fixed"),
                 FIRST_OF_KIND.formatted(FIXED, Policy.IDLE_IN_TX, "idle_fixed"),
-                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_RUNNING, "long_fixed"));
+                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_RUNNING, "long_fixed"),
+                FIRST_OF_KIND.formatted("p.name", Policy.LONG_TRANSACTION, "tx_policy"),
+                FIRST_OF_KIND.formatted("p.threshold", Policy.LONG_TRANSACTION, "tx_threshold"),
+                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_TRANSACTION, "tx_fixed"));
         return QUERY.formatted(ActivitySql.waits("activity"),
                 ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
                 tables ? POLICIES.formatted(policies, SessionMatch.condition("p", false))
                         : NO_POLICIES, ADVICE,
                 "f.blockers_fixed", "f.idle_fixed", "f.long_fixed",
-                PreparedBlockers.cte());
+                PreparedBlockers.cte(), "f.tx_fixed",
+                // What end_long_transactions measures, over the activity alias a.
+                "(" + Selection.LONG_TRANSACTION.since() + ")");
     }
 
     /*
@@ -280,21 +297,27 @@ public final class BackendReport {
      */
     private static String byPolicy() {
         String cancels = "(r.policy_kind = 'long_running'"
-                + "\n                       OR r.policy_kind = 'blockers' AND r.state = 'active')";
-        String escalates = "(" + cancels
-                + "\n                   AND (r.policy_escalate OR r.policy_kind = 'blockers'))";
+                + "\n                       OR r.policy_kind IN ('blockers', 'long_transaction')"
+                + " AND r.state = 'active')";
+        String escalates = "(" + cancels + "\n                   AND (r.policy_escalate"
+                + " OR r.policy_kind IN ('blockers', 'long_transaction')))";
         return """
             ('enforce() policy ''' || r.policy_name || ''' would '
                 || CASE WHEN %1$s
                        THEN 'cancel it' ELSE 'terminate it' END
                 || CASE WHEN r.policy_due THEN ' now' ELSE '' END
                 || CASE WHEN %2$s
-                       THEN ', and terminate it if it ignores the cancel' ELSE '' END
+                       THEN ', and terminate it if it '
+                           || CASE WHEN r.policy_kind = 'long_transaction'
+                                  THEN 'stays in that transaction' ELSE 'ignores the cancel'
+                              END
+                       ELSE '' END
                 || CASE WHEN r.policy_due THEN ': ' WHEN %2$s
                        THEN ', once ' ELSE ' once ' END
                 || CASE r.policy_kind
                        WHEN 'idle_in_tx' THEN 'idle in transaction longer than '
                        WHEN 'long_running' THEN 'its query runs longer than '
+                       WHEN 'long_transaction' THEN 'its transaction is open longer than '
                        ELSE 'a session waits for its lock longer than '
                    END
                 || r.policy_threshold)""".formatted(cancels, escalates);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One action on a list of selected backends: the signals sent to them, the row each ends
@@ -97,6 +98,18 @@ final class Batch {
     void settleCancels(List<Candidate> cancelled, Interval grace, boolean escalate,
             BiPredicate<Candidate, Activity.Seen> done, Function<Candidate, String> stillWhy)
             throws SQLException {
+        settleCancels(cancelled, grace, escalate, done, stillWhy, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, where {@code asNow} gives the identity a target not done with must still
+     * have when it is terminated, if its key changed under the cancel as {@code done} saw it
+     * (a cancelled statement leaves its transaction block aborted, which PostgreSQL shows
+     * with another key; see {@link Selection#LONG_TRANSACTION}).
+     */
+    void settleCancels(List<Candidate> cancelled, Interval grace, boolean escalate,
+            BiPredicate<Candidate, Activity.Seen> done, Function<Candidate, String> stillWhy,
+            UnaryOperator<Candidate> asNow) throws SQLException {
         List<Candidate> stopped = Activity.await(conn, cancelled, done,
                 escalate ? escalationWait(grace) : grace.duration());
         List<Candidate> ignoring = new ArrayList<>(cancelled);
@@ -110,9 +123,13 @@ final class Batch {
             }
             return;
         }
-        List<Candidate> terminated = signaller.send(Action.TERMINATE, ignoring, stillWhy);
-        for (Candidate c : ignoring) {
-            if (terminated.contains(c)) {
+        List<Candidate> current = ignoring.stream().map(asNow).toList();
+        List<Candidate> sent = signaller.send(Action.TERMINATE, current, stillWhy);
+        List<Candidate> terminated = new ArrayList<>();
+        for (int i = 0; i < ignoring.size(); i++) {
+            Candidate c = ignoring.get(i);
+            if (sent.contains(current.get(i))) {
+                terminated.add(c);
                 audit.add(ActionRow.of(c, Action.CANCEL, Outcome.STILL_RUNNING, run.policy()));
             } else {
                 // It finished that query between the last look and the terminate.

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param pid the backend's process id
  * @param backendStartMicros backend_start, see {@link Selection#micros}
- * @param sinceMicros query_start or state_change, whichever the selection measures
+ * @param sinceMicros query_start, state_change or xact_start, whichever the selection
+ *     measures
  * @param selection what it was selected as, and so what must still hold when signalled
  * @param usename the session's role
  * @param applicationName its application_name
@@ -64,6 +65,13 @@ public record Candidate(
     @Override
     public int hashCode() {
         return 31 * pid + Long.hashCode(backendStartMicros);
+    }
+
+    /** The same backend keyed by another start of what its selection measures. */
+    Candidate withSince(long micros) {
+        return new Candidate(pid, backendStartMicros, micros, selection, usename,
+                applicationName, datname, clientAddr, backendStart, state, age, queryPreview,
+                signallable, exemption, blockedCount, waitingPids);
     }
 
     /** The same backend as seen at another backend_start: what a reused pid looks like. */

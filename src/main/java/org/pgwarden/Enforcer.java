@@ -17,8 +17,8 @@ public final class Enforcer {
     }
 
     /**
-     * Applies every enabled policy, blockers first, then idle_in_tx, then long_running, and
-     * returns all their rows. A backend one policy selected is left to it by the others.
+     * Applies every enabled policy, blockers first, then idle_in_tx, then long_running, then
+     * long_transaction ({@link Policy#enabled} says why), and returns all their rows. A backend one policy selected is left to it by the others.
      * If another enforce() run holds the lock, returns no rows and says so in a NOTICE and
      * the server log: the two never act on the same backend.
      */
@@ -107,27 +107,55 @@ public final class Enforcer {
                     run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), threshold, grace,
                     policy.filter(), handled, dryRun);
         }
-        List<Candidate> targets = switch (policy.kind()) {
-            case Policy.IDLE_IN_TX -> Candidates.select(conn, installation,
-                    Selection.IDLE_IN_TRANSACTION, threshold, policy.filter(), false);
-            default -> Candidates.select(conn, installation, Selection.LONG_RUNNING,
-                    threshold, policy.filter(), false);
-        };
+        List<Candidate> targets = Candidates.select(conn, installation,
+                selection(conn, policy), threshold, policy.filter(), false);
         targets.removeIf(c -> handled.contains(c.pid()));
         return switch (policy.kind()) {
             case Policy.IDLE_IN_TX -> IdleTransactionReaper.act(conn, installation,
                     run.forPolicy(IdleTransactionReaper.FUNCTION, policy.name()), targets,
                     threshold, dryRun);
-            default -> LongRunningCanceller.act(conn, installation,
+            case Policy.LONG_RUNNING -> LongRunningCanceller.act(conn, installation,
                     run.forPolicy(LongRunningCanceller.FUNCTION, policy.name()), targets,
                     threshold, policy.escalate(), grace, dryRun);
+            case Policy.LONG_TRANSACTION -> LongTransactionEnder.act(conn, installation,
+                    run.forPolicy(LongTransactionEnder.FUNCTION, policy.name()), targets,
+                    threshold, grace, dryRun);
+            default -> throw unknownKind(conn, policy);
         };
+    }
+
+    /** The backends a policy of a kind other than blockers selects. */
+    private static Selection selection(Connection conn, Policy policy) throws SQLException {
+        return switch (policy.kind()) {
+            case Policy.IDLE_IN_TX -> Selection.IDLE_IN_TRANSACTION;
+            case Policy.LONG_RUNNING -> Selection.LONG_RUNNING;
+            case Policy.LONG_TRANSACTION -> Selection.LONG_TRANSACTION;
+            default -> throw unknownKind(conn, policy);
+        };
+    }
+
+    /**
+     * A kind this release does not know (a newer release's row, or a CHECK dropped by hand)
+     * refuses the whole run before its first signal ({@link Planned#of}): never applied as
+     * some other kind.
+     */
+    private static SQLException unknownKind(Connection conn, Policy policy)
+            throws SQLException {
+        return ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
+                "invalid value for column \"kind\" of policy \"" + policy.name() + "\": \""
+                        + policy.kind() + '"',
+                "This release applies the kinds " + Policy.BLOCKERS + ", " + Policy.IDLE_IN_TX
+                        + ", " + Policy.LONG_RUNNING + " and " + Policy.LONG_TRANSACTION
+                        + "; nothing was signalled.");
     }
 
     /** A policy whose intervals passed {@link IntervalRule}. */
     private record Planned(Policy policy, Interval threshold, Interval grace) {
 
         static Planned of(Connection conn, Policy policy) throws SQLException {
+            if (!policy.kind().equals(Policy.BLOCKERS)) {
+                selection(conn, policy);
+            }
             return new Planned(policy,
                     Arguments.policyInterval(conn, policy.name(), "threshold",
                             policy.threshold(), IntervalRule.Use.THRESHOLD),
@@ -139,7 +167,10 @@ public final class Enforcer {
             return switch (policy.kind()) {
                 case Policy.BLOCKERS -> BlockerTerminator.longestWait(grace);
                 case Policy.IDLE_IN_TX -> IdleTransactionReaper.longestWait();
-                default -> LongRunningCanceller.longestWait(policy.escalate(), grace);
+                case Policy.LONG_RUNNING ->
+                        LongRunningCanceller.longestWait(policy.escalate(), grace);
+                case Policy.LONG_TRANSACTION -> LongTransactionEnder.longestWait(grace);
+                default -> throw new IllegalStateException("unknown kind " + policy.kind());
             };
         }
     }

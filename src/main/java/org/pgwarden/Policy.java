@@ -11,7 +11,7 @@ import java.util.List;
  * One enabled row of warden.policy.
  *
  * @param name the policy's name
- * @param kind idle_in_tx, long_running or blockers
+ * @param kind idle_in_tx, long_running, long_transaction or blockers
  * @param threshold its threshold (min_wait for blockers), in the server's text form
  * @param escalate for long_running: terminate what ignores the cancel
  * @param grace how long a cancel may take, in the server's text form
@@ -23,15 +23,20 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
     static final String IDLE_IN_TX = "idle_in_tx";
     static final String LONG_RUNNING = "long_running";
     static final String BLOCKERS = "blockers";
+    static final String LONG_TRANSACTION = "long_transaction";
 
     // Blockers first: resolving a root may end the waits the other kinds would act on.
+    // long_transaction last: a backend both a state's kind and it select is left to the
+    // policy of its state, the DBA's narrower choice (long_running may only cancel), and it
+    // takes what those leave, transactions no state's age shows (a pool's leaked one).
     private static final String ENABLED = """
         SELECT name, kind, threshold::text, escalate, grace::text,
                usename, usename_like, application_name, application_name_like, datname,
                datname_like, member_of
         FROM warden.policy
         WHERE enabled
-        ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 ELSE 2 END, name
+        ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 WHEN 'long_running' THEN 2
+                 ELSE 3 END, name
         """;
 
     /** The enabled policies in the order enforce() applies them. */

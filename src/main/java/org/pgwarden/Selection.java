@@ -19,6 +19,23 @@ public enum Selection {
      */
     IDLE("a.state_change", "a.state = 'idle'"),
     /**
+     * In a transaction, whatever its state (end_long_transactions): measured from
+     * xact_start, the same target while it is in the same transaction. PostgreSQL clears
+     * xact_start when a transaction block fails: 'idle in transaction (aborted)' shows none
+     * until ROLLBACK, and then this measures from the start of the statement that failed
+     * (query_start, which stays until the next statement), a lower bound of the
+     * transaction's age and a key that changes with every statement sent to the failed
+     * block. An aborted transaction has released its locks and snapshot: only the connection
+     * is held. A failed subtransaction (ROLLBACK TO SAVEPOINT pending) keeps xact_start. An
+     * active backend without xact_start (VACUUM between the transactions it runs itself)
+     * is never selected.
+     */
+    LONG_TRANSACTION("""
+        CASE WHEN a.state = 'idle in transaction (aborted)'
+             THEN coalesce(a.xact_start, a.query_start)
+             ELSE a.xact_start END""",
+            "a.state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"),
+    /**
      * The root of a lock wait, in whatever state (terminate_blockers): the same target while
      * it is in the same transaction and still blocks some backend. A pool that keeps using a
      * leaked transaction for health checks moves its query_start and state_change, and flips

@@ -32,7 +32,8 @@ final class Signaller {
 
     /**
      * Sends {@code action} to each of {@code targets} for which a client backend with the
-     * same pid, backend_start and query_start or state_change is still in the selected state,
+     * same pid, backend_start and query_start, state_change or xact_start (whichever the
+     * selection measures, {@link Selection#since}) is still in the selected state,
      * and returns those targets; the others are gone or have moved on and were sent nothing.
      * Each signal's server log line is written before the signal is sent: a call cancelled
      * between the two leaves a line and no signal, never a signal and no line.

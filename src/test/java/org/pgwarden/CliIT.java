@@ -152,6 +152,33 @@ class CliIT {
     }
 
     @Test
+    void endTxTerminatesALeakedTransactionThatReapNeverSees() throws Exception {
+        try (LeakedTransaction leak = LeakedTransaction.start("cli-leaked", "SELECT 1")) {
+            leak.awaitChecks(3);
+            Poll.until("the leaked transaction to be older than 1.2 s", Duration.ofSeconds(20),
+                    () -> "t".equals(server.queryString("SELECT clock_timestamp() - xact_start"
+                            + " > interval '1.2 seconds' FROM pg_stat_activity"
+                            + " WHERE pid = " + leak.pid)));
+
+            Cli.Result reap = Cli.run(env(), "reap", "--threshold", "1s", "--format", "csv");
+            Cli.Result result = Cli.run(env(), "end-tx", "--threshold", "1s", "--grace", "1s",
+                    "--format", "csv");
+
+            assertEquals(0, reap.exitCode(), reap.toString());
+            assertFalse(csvRows(reap.out()).containsKey(leak.pid), reap.toString());
+            assertEquals(0, result.exitCode(), result.toString());
+            List<String> row = csvRows(result.out()).get(leak.pid);
+            assertTrue(row != null, result.toString());
+            // Caught running a check (rarely), it is cancelled; else terminated.
+            boolean cancelled = "cancel".equals(row.get(8));
+            assertEquals(cancelled ? List.of("cancel", "cancelled")
+                    : List.of("terminate", "terminated"), row.subList(8, 10), row.toString());
+            assertEquals(cancelled ? SqlState.QUERY_CANCELED.code()
+                    : SqlState.ADMIN_SHUTDOWN.code(), leak.awaitFailure());
+        }
+    }
+
+    @Test
     void cancelEscalatesOnlyForTheQueryThatIgnoresItAndShowsItsWait() throws Exception {
         Victim sleeper = victim("cli-sleeper").start("SELECT pg_sleep(60)");
         Victim stubborn = victim("cli-stubborn").start(WardenScenarios.IGNORES_CANCEL);
@@ -268,7 +295,7 @@ class CliIT {
         assertRefused(unknownOption, "pgwarden: unknown option \"--force\"\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         assertRefused(unknownCommand, "pgwarden: unknown command \"kill\" (expected report,"
-                + " horizon, cancel, reap, blockers, enforce or watch)\n"
+                + " horizon, cancel, reap, end-tx, blockers, enforce or watch)\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");
         assertRefused(missing, "pgwarden: option --threshold is required for reap\n"
                 + "Try \"java -jar pgwarden-cli.jar --help\".\n");

@@ -20,6 +20,12 @@ final class CoreClient implements WardenClient {
     }
 
     @Override
+    public List<ActionRow> endLongTransactions(Connection caller, String threshold,
+            String grace, Boolean dryRun) throws SQLException {
+        return LongTransactionEnder.run(caller, threshold, grace, dryRun);
+    }
+
+    @Override
     public List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
             Boolean dryRun) throws SQLException {
         return BlockerTerminator.run(caller, minWait, grace, dryRun);

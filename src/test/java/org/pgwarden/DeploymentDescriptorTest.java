@@ -42,7 +42,7 @@ class DeploymentDescriptorTest {
     @Test
     void everyFunctionIsGrantedToOperatorsOnlyCommentedAndRemoved() {
         List<String> functions = names("CREATE FUNCTION warden\\.(\\w+)\\(", install);
-        assertEquals(10, functions.size(), functions.toString());
+        assertEquals(12, functions.size(), functions.toString());
         for (String f : functions) {
             assertTrue(install.contains("REVOKE ALL ON FUNCTION warden." + f + "("), f);
             assertTrue(install.contains("GRANT EXECUTE ON FUNCTION warden." + f + "("), f);
@@ -69,7 +69,7 @@ class DeploymentDescriptorTest {
             assertEquals(String.class, method.getReturnType(), method.toString());
             found++;
         }
-        assertEquals(4, found);
+        assertEquals(5, found);
     }
 
     @Test

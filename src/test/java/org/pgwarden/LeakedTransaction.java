@@ -57,7 +57,18 @@ final class LeakedTransaction implements AutoCloseable {
     static LeakedTransaction start(Pooler pooler, String user, String password, String name,
             String lockSql) throws SQLException {
         String app = TestServer.VICTIM_APP + "-" + name;
-        Connection conn = pooler.connect(user, password, app);
+        return start(pooler.connect(user, password, app), app, lockSql);
+    }
+
+    /** The same, a superuser's client connected straight to the server, no pool between. */
+    static LeakedTransaction start(String name, String lockSql) throws SQLException {
+        TestServer server = TestServer.get();
+        String app = TestServer.VICTIM_APP + "-" + name;
+        return start(server.connect(server.superuser, server.password, app), app, lockSql);
+    }
+
+    private static LeakedTransaction start(Connection conn, String app, String lockSql)
+            throws SQLException {
         try {
             conn.setAutoCommit(false);
             int pid;

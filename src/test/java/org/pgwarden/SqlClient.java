@@ -39,6 +39,18 @@ final class SqlClient implements WardenClient {
     }
 
     @Override
+    public List<ActionRow> endLongTransactions(Connection caller, String threshold,
+            String grace, Boolean dryRun) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement(
+                "SELECT * FROM warden.end_long_transactions(?::interval, ?::interval, ?)")) {
+            ps.setString(1, threshold);
+            ps.setString(2, grace);
+            setBoolean(ps, 3, dryRun);
+            return actionRows(ps);
+        }
+    }
+
+    @Override
     public List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
             Boolean dryRun) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(

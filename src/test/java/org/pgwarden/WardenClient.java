@@ -21,6 +21,9 @@ interface WardenClient {
         return reapIdleInTx(caller, threshold, dryRun, false);
     }
 
+    List<ActionRow> endLongTransactions(Connection caller, String threshold, String grace,
+            Boolean dryRun) throws SQLException;
+
     List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
             Boolean dryRun) throws SQLException;
 

@@ -10,6 +10,8 @@ enum Command {
     CANCEL("cancel"),
     /** warden.reap_idle_in_tx. */
     REAP("reap"),
+    /** warden.end_long_transactions. */
+    END_TX("end-tx"),
     /** warden.terminate_blockers. */
     BLOCKERS("blockers"),
     /** warden.enforce. */
@@ -18,7 +20,8 @@ enum Command {
     WATCH("watch");
 
     /** The commands, as a usage message lists them. */
-    static final String LIST = "report, horizon, cancel, reap, blockers, enforce or watch";
+    static final String LIST =
+            "report, horizon, cancel, reap, end-tx, blockers, enforce or watch";
 
     private final String word;
 

@@ -14,12 +14,13 @@ import org.pgwarden.HorizonReport;
 import org.pgwarden.IdleTransactionReaper;
 import org.pgwarden.Installation;
 import org.pgwarden.LongRunningCanceller;
+import org.pgwarden.LongTransactionEnder;
 import org.pgwarden.Notices;
 import org.pgwarden.OneTransaction;
 import org.pgwarden.SqlState;
 
 /**
- * The client-side runner: {@code java -jar pgwarden-cli.jar report|cancel|reap|blockers|enforce}.
+ * The client-side runner: {@code java -jar pgwarden-cli.jar report|cancel|reap|end-tx|blockers|enforce}.
  * It runs
  * the same core as the SQL functions, over a pgjdbc connection that runs as the connecting
  * role, so a server without PL/Java (a managed service) gets the same rules and outcomes.
@@ -127,6 +128,14 @@ public final class Main {
                             options.dryRun(), options.onlyBlocking()));
                 }
             }
+            case END_TX -> {
+                try (Progress p = Progress.start(err, "waiting up to " + options.grace()
+                        + " for cancelled transactions to end, then terminating the rest",
+                        terminal)) {
+                    yield Result.ofActions(LongTransactionEnder.run(conn, options.threshold(),
+                            options.grace(), options.dryRun()));
+                }
+            }
             case BLOCKERS -> {
                 try (Progress p = Progress.start(err, "waiting up to " + options.grace()
                         + " for lock roots to let go", terminal)) {
@@ -146,14 +155,14 @@ public final class Main {
     }
 
     /**
-     * cancel, reap and blockers work without sql/schema.sql (a server where nothing could be
+     * cancel, reap, end-tx and blockers work without sql/schema.sql (a server where nothing could be
      * installed), with no exemptions and no audit: said before they act, so that it is never
      * a surprise. enforce refuses without the tables; report and horizon signal nothing.
      */
     private static void warnIfNotInstalled(Command command, Connection conn, PrintStream err)
             throws SQLException {
         if (command != Command.CANCEL && command != Command.REAP
-                && command != Command.BLOCKERS) {
+                && command != Command.END_TX && command != Command.BLOCKERS) {
             return;
         }
         // The probe the core makes: outside pgwarden's home database it refuses (55000)

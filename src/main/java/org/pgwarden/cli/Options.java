@@ -11,10 +11,10 @@ import java.util.Set;
  * server, through the same core code as the SQL functions' arguments.
  *
  * @param command what to run; null with {@code help}
- * @param threshold cancel, reap: the interval text as given; blockers: min_wait
+ * @param threshold cancel, reap, end-tx: the interval text as given; blockers: min_wait
  * @param escalate cancel: terminate a backend still in its query after grace
- * @param grace cancel, blockers: the interval text as given
- * @param dryRun cancel, reap, blockers, enforce: report what would be done, send nothing
+ * @param grace cancel, end-tx, blockers: the interval text as given
+ * @param dryRun cancel, reap, end-tx, blockers, enforce: report what would be done, send nothing
  * @param onlyBlocking reap: only sessions that block another
  * @param includeIdle report: idle sessions too
  * @param url a jdbc:postgresql URL, or null to use the PG* variables
@@ -96,7 +96,8 @@ record Options(
             if (command == null) {
                 throw new UsageException("no command given (expected " + Command.LIST + ")");
             }
-            if ((command == Command.CANCEL || command == Command.REAP) && threshold == null) {
+            if ((command == Command.CANCEL || command == Command.REAP
+                    || command == Command.END_TX) && threshold == null) {
                 throw new UsageException("option --threshold is required for "
                         + command.word());
             }
@@ -117,7 +118,7 @@ record Options(
             }
             switch (name) {
                 case "--threshold" -> {
-                    only(name, EnumSet.of(Command.CANCEL, Command.REAP));
+                    only(name, EnumSet.of(Command.CANCEL, Command.REAP, Command.END_TX));
                     threshold = value(name, inline);
                 }
                 case "--min-wait" -> {
@@ -125,7 +126,7 @@ record Options(
                     threshold = value(name, inline);
                 }
                 case "--grace" -> {
-                    only(name, EnumSet.of(Command.CANCEL, Command.BLOCKERS));
+                    only(name, EnumSet.of(Command.CANCEL, Command.END_TX, Command.BLOCKERS));
                     grace = value(name, inline);
                 }
                 case "--only-blocking" -> {
@@ -137,8 +138,8 @@ record Options(
                     escalate = flag(name, inline);
                 }
                 case "--dry-run" -> {
-                    only(name, EnumSet.of(Command.CANCEL, Command.REAP, Command.BLOCKERS,
-                            Command.ENFORCE, Command.WATCH));
+                    only(name, EnumSet.of(Command.CANCEL, Command.REAP, Command.END_TX,
+                            Command.BLOCKERS, Command.ENFORCE, Command.WATCH));
                     dryRun = flag(name, inline);
                 }
                 case "--include-idle" -> {

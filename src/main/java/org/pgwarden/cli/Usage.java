@@ -19,6 +19,10 @@ final class Usage {
                                      (warden.cancel_long_running)
           reap --threshold INTERVAL  terminate sessions idle in a transaction longer than
                                      INTERVAL (warden.reap_idle_in_tx)
+          end-tx --threshold INTERVAL
+                                     end transactions open longer than INTERVAL: terminate
+                                     idle ones, cancel active ones and terminate them if
+                                     still in it after --grace (warden.end_long_transactions)
           blockers --min-wait INTERVAL
                                      resolve lock-wait chains at their roots when someone
                                      waited longer than INTERVAL (warden.terminate_blockers)
@@ -28,14 +32,14 @@ final class Usage {
                                      per action and per run on stdout
 
         options:
-          --threshold INTERVAL   cancel, reap: a PostgreSQL interval: '5 minutes', 30s, 2min
+          --threshold INTERVAL   cancel, reap, end-tx: a PostgreSQL interval: '5 minutes', 30s, 2min
           --escalate             cancel: terminate a backend that ignores the cancel
           --min-wait INTERVAL    blockers: how long a waiter must have waited
-          --grace INTERVAL       cancel, blockers: how long a cancel may take (default 5
-                                 seconds)
+          --grace INTERVAL       cancel, end-tx, blockers: how long a cancel may take
+                                 (default 5 seconds)
           --only-blocking        reap: only sessions that hold a lock someone waits for
-          --dry-run              cancel, reap, blockers, enforce, watch: show what would be
-                                 done, send no signal
+          --dry-run              cancel, reap, end-tx, blockers, enforce, watch: show what
+                                 would be done, send no signal
           --include-idle         report: idle sessions too
           --interval INTERVAL    watch: 1s to 1d, as in postgresql.conf: 30s, 5min, 1h
           --log-format FORMAT    watch: text (default) or json (one object per line)

@@ -8,6 +8,7 @@ import org.pgwarden.Enforcer;
 import org.pgwarden.IdleTransactionReaper;
 import org.pgwarden.Json;
 import org.pgwarden.LongRunningCanceller;
+import org.pgwarden.LongTransactionEnder;
 
 /**
  * The PL/Java entry points of the warden schema. Each fetches PL/Java's in-server
@@ -48,6 +49,18 @@ public final class WardenFunctions {
             throws SQLException {
         return Json.actionRows(
                 IdleTransactionReaper.run(connection(), threshold, dryRun, onlyBlocking));
+    }
+
+    /**
+     * {@code warden.end_long_transactions_json(threshold interval, grace interval,
+     * dry_run boolean) RETURNS text}: the rows of {@code warden.end_long_transactions}.
+     * Signals with the caller's rights. Raises 22023 for a NULL, zero or negative threshold,
+     * a NULL, negative or over 10 minutes grace, or a NULL dry_run.
+     */
+    public static String endLongTransactions(String threshold, String grace, Boolean dryRun)
+            throws SQLException {
+        return Json.actionRows(
+                LongTransactionEnder.run(connection(), threshold, grace, dryRun));
     }
 
     /**

@@ -55,10 +55,12 @@ class OptionsTest {
 
     @Test
     void misuseIsRefusedWithAMessageNamingIt() {
-        assertRefused("no command given (expected report, horizon, cancel, reap, blockers,"
-                + " enforce or watch)");
+        assertRefused("no command given (expected report, horizon, cancel, reap, end-tx,"
+                + " blockers, enforce or watch)");
         assertRefused("unknown command \"kill\" (expected report, horizon, cancel, reap,"
-                + " blockers, enforce or watch)", "kill");
+                + " end-tx, blockers, enforce or watch)", "kill");
+        assertRefused("option --threshold is required for end-tx", "end-tx");
+        assertRefused("option --escalate does not apply to end-tx", "end-tx", "--escalate");
         assertRefused("option --min-wait is required for blockers", "blockers");
         assertRefused("option --only-blocking does not apply to cancel", "cancel",
                 "--only-blocking");
