@@ -101,8 +101,9 @@ public final class Enforcer {
     private static List<ActionRow> apply(Connection conn, Installation installation, Run run,
             Planned plan, Set<Integer> handled, boolean dryRun) throws SQLException {
         Policy policy = plan.policy();
-        // An observing policy acts as a dry run whose rows are audited (Run.audits).
-        run = run.observing(policy.observes());
+        // An observing policy acts as a dry run whose rows are audited (Run.audits); in a
+        // dry run of enforce() it writes nothing either.
+        run = run.observing(policy.observes() && !dryRun);
         dryRun = dryRun || policy.observes();
         Interval threshold = plan.threshold();
         Interval grace = plan.grace();
