@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
@@ -62,6 +64,34 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         String exempt = "none/skipped: exempt (" + CONCURRENT_NOTE
                 + "; query chosen by the client)";
         assertEquals(List.of(exempt, exempt), audit(build));
+    }
+
+    @Test
+    void noOtherStatementCanHideBehindAConcurrentBuildAtTheStartOfItsText() throws Exception {
+        String table = table("warden_it_cic_prefix");
+        // One Query message, whose whole text pg_stat_activity shows: the server refuses
+        // the build before anything after it runs.
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        props.setProperty("preferQueryMode", "simple");
+        try (Connection simple = DriverManager.getConnection("jdbc:postgresql://" + server.host
+                + ":" + server.port + "/" + TestServer.DATABASE, props);
+                Statement st = simple.createStatement()) {
+            for (String hostile : List.of(
+                    "CREATE INDEX CONCURRENTLY warden_it_cic_prefix_idx ON " + table
+                            + " (id); SELECT pg_sleep(60)",
+                    "REINDEX TABLE CONCURRENTLY " + table + "; SELECT pg_sleep(60)")) {
+                long start = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> st.execute(hostile));
+                assertEquals("25001", e.getSQLState(), e.getMessage());
+                assertTrue(System.nanoTime() - start < 30_000_000_000L, "the sleep ran");
+            }
+        }
+        assertEquals(0, scalar("SELECT count(*) FROM pg_class"
+                + " WHERE relname = 'warden_it_cic_prefix_idx'"));
     }
 
     @Test
