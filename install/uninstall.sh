@@ -38,7 +38,8 @@ DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption,
     warden.enforce_lock;
 DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),
     warden.record_actions(json),
-    warden.interval_problem(text, interval), warden.check_match_columns();
+    warden.interval_problem(text, interval), warden.check_match_columns(),
+    warden.concurrent_index_builds();
 DO $$
 BEGIN
     IF shobj_description((SELECT oid FROM pg_roles WHERE rolname = 'warden_operator'),

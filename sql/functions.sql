@@ -356,13 +356,16 @@ before any signal.';
 
 COMMENT ON FUNCTION warden.enforce(boolean) IS
 'Applies every enabled row of warden.policy in one call (blockers first, then idle_in_tx,
-then long_running, then long_transaction; a backend acted on by one policy is left to it) and returns all action
-rows with the policy name: the one call to schedule with pg_cron. Overlapping calls never
-act on the same backend twice: a call that finds another running returns no rows and says
-so in a NOTICE and the server log. Runs with your rights; needs warden_operator.
+then long_running, then long_transaction; a backend acted on by one policy is left to it) and
+returns all action rows with the policy name: the one call to schedule with pg_cron. A policy
+in mode observe signals nothing: its would-be actions are dry run rows, recorded in
+warden.action_log. Overlapping calls never act on the same backend twice: a call that finds
+another running returns no rows and says so in a NOTICE and the server log. Runs with your
+rights; needs warden_operator.
 Before any signal: 22023 naming a policy whose threshold or grace warden.interval_problem
 refuses or whose kind this release does not apply; 25006 in a read-only transaction on a
-primary; 22023 naming statement_timeout when the policies'' waits may not fit in it; 55000
+primary; 22023 naming statement_timeout when the policies'' waits may not fit in it; 2201B
+for a query pattern of an exemption or enabled policy that does not compile or run; 55000
 outside pgwarden''s home database.
 One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
 warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a

@@ -134,9 +134,10 @@ matches: usename, application_name and datname exactly (=); usename_like,
 application_name_like and datname_like as LIKE patterns (a backslash makes the next
 character literal); member_of when the session''s role is a member of that role (a superuser
 is a member of every role; a role dropped later matches nothing); client_addr as a network
-that holds the client address. A row must match on something. An exempt session shows as
-skipped: exempt (note), with "; application_name chosen by the client" when nothing but
-what the client chose (application_name, datname) matched.';
+that holds the client address; query as a POSIX regular expression (~) found in the
+query text. A row must match on something. An exempt session shows as skipped: exempt
+(note), with "; application_name chosen by the client" when nothing but what the client
+chose (application_name, datname, query) matched.';
 GRANT SELECT ON warden.exemption TO warden_operator;
 
 CREATE TABLE IF NOT EXISTS warden.policy (
@@ -256,6 +257,7 @@ CREATE OR REPLACE FUNCTION warden.check_match_columns()
 DECLARE
     m record;
     written name;
+    reason text;
 BEGIN
     IF TG_OP = ''INSERT'' THEN
         written := NEW.member_of;
@@ -277,10 +279,21 @@ BEGIN
             MESSAGE = format(''invalid value for column "%s": "%s"'', m.col, m.pattern),
             DETAIL = ''A LIKE pattern must not end with the escape character (backslash).'';
     END LOOP;
+    IF NEW.query IS NOT NULL AND (TG_OP = ''INSERT'' OR NEW.query IS DISTINCT FROM OLD.query)
+    THEN
+        BEGIN
+            PERFORM '''' ~ NEW.query;
+        EXCEPTION WHEN invalid_regular_expression THEN
+            GET STACKED DIAGNOSTICS reason = MESSAGE_TEXT;
+            RAISE EXCEPTION USING ERRCODE = ''2201B'',
+                MESSAGE = format(''invalid value for column "query": "%s"'', NEW.query),
+                DETAIL = format(''PostgreSQL cannot compile it: %s.'', reason);
+        END;
+    END IF;
     IF TG_TABLE_NAME = ''exemption'' THEN
         IF num_nonnulls(NEW.usename, NEW.usename_like, NEW.application_name,
                 NEW.application_name_like, NEW.datname, NEW.datname_like, NEW.member_of,
-                NEW.client_addr) = 0 THEN
+                NEW.client_addr, NEW.query) = 0 THEN
             RAISE EXCEPTION USING ERRCODE = ''23514'',
                 MESSAGE = format(''exemption "%s" matches every session'', NEW.name),
                 DETAIL = ''Every match column is NULL.'',
@@ -292,8 +305,8 @@ BEGIN
 END';
 COMMENT ON FUNCTION warden.check_match_columns() IS
 'Trigger of warden.exemption and warden.policy: 42704 for a member_of role that does not
-exist, 22025 for a LIKE pattern ending in the escape character, 23514 for an exemption with
-no match column.';
+exist, 22025 for a LIKE pattern ending in the escape character, 2201B for a query pattern
+that is no valid regular expression, 23514 for an exemption with no match column.';
 REVOKE ALL ON FUNCTION warden.check_match_columns() FROM PUBLIC;
 DROP TRIGGER IF EXISTS check_match_columns ON warden.exemption;
 CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.exemption
@@ -302,9 +315,72 @@ DROP TRIGGER IF EXISTS check_match_columns ON warden.policy;
 CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.policy
     FOR EACH ROW EXECUTE FUNCTION warden.check_match_columns();
 
+/*
+ * Query patterns (both tables) and observe mode (policies). query is a POSIX regular
+ * expression that the ~ operator finds in pg_stat_activity.query: the whole string the
+ * client sent, cut at track_activity_query_size. A policy in mode observe signals nothing:
+ * enforce() records its would-be actions as dry runs.
+ */
+ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS query text;
+ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS mode text NOT NULL DEFAULT 'enforce'
+    CONSTRAINT policy_mode_check CHECK (mode IN ('enforce', 'observe'));
+COMMENT ON COLUMN warden.policy.query IS
+'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the
+backend''s query text must contain a match for; NULL matches any. The text is
+pg_stat_activity.query: the whole string the client sent, cut at track_activity_query_size
+bytes; for an idle in transaction session, its last statement.';
+COMMENT ON COLUMN warden.policy.mode IS
+'enforce: signal. observe: signal nothing; enforce() returns the would-be actions as dry
+run rows and records them in warden.action_log with the policy''s name, and leaves the
+backends to the other policies.';
+
+/* The one exemption that rests on the query text: a CREATE INDEX CONCURRENTLY or REINDEX
+   CONCURRENTLY cancelled midway leaves an invalid index behind, which must be dropped or
+   rebuilt by hand. Anchored at the start of the text: PostgreSQL runs neither inside a
+   transaction block, and so refuses either in a string of several statements, whose
+   text could otherwise begin with one and go on with anything. Text before the statement,
+   a comment included, does not match. */
+CREATE OR REPLACE FUNCTION warden.concurrent_index_builds()
+    RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT ''(?i)^[[:space:]]*(create[[:space:]]+(unique[[:space:]]+)?index[[:space:]]+''
+    || ''concurrently|reindex([[:space:]]*[(][^)]*[)][[:space:]]*|[[:space:]]+)''
+    || ''(index|table|schema|database|system)[[:space:]]+concurrently)([^[:alnum:]_]|$)''';
+COMMENT ON FUNCTION warden.concurrent_index_builds() IS
+'The query pattern of the default exemption concurrent_index_builds, as installed: CREATE
+[UNIQUE] INDEX CONCURRENTLY and REINDEX [(options)] INDEX|TABLE|SCHEMA|DATABASE|SYSTEM
+CONCURRENTLY at the start of the query text (white space before it allowed), any case.';
+
+/* Seeded once, when the column comes (a new install or an upgrade): a row the operator
+   deleted stays deleted. */
+DO 'BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute
+                   WHERE attrelid = ''warden.exemption''::regclass
+                     AND attname = ''query'' AND NOT attisdropped) THEN
+        ALTER TABLE warden.exemption ADD COLUMN query text;
+        ALTER TABLE warden.exemption DROP CONSTRAINT IF EXISTS exemption_matches_something;
+        ALTER TABLE warden.exemption ADD CONSTRAINT exemption_matches_something
+            CHECK (num_nonnulls(usename, usename_like, application_name, application_name_like,
+                datname, datname_like, member_of, client_addr, query) > 0);
+        INSERT INTO warden.exemption (name, query, note)
+        VALUES (''concurrent_index_builds'', warden.concurrent_index_builds(),
+                ''CREATE INDEX CONCURRENTLY and REINDEX CONCURRENTLY: cancelled midway they''
+                || '' leave an invalid index behind'')
+        ON CONFLICT (name) DO NOTHING;
+    END IF;
+END';
+COMMENT ON COLUMN warden.exemption.query IS
+'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the
+backend''s query text must contain a match for; NULL matches any. The client chooses that
+text: a row that matches on nothing but it, application_name and datname is one any client
+can claim by running such a statement.';
+
 /* What an install or upgrade should tell: a role named in member_of and dropped since has no
    members, so its row matches nothing; an exemption that protects every session; and the
-   exemptions any client can claim (on an upgrade, the old default rows among them). */
+   exemptions any client can claim (on an upgrade, the old default rows among them). The
+   default concurrent_index_builds row, while its pattern is the one installed, is left
+   out: a client claims it only by running a concurrent index build, what it protects,
+   where a name claims protection for anything. */
 DO 'DECLARE
     r record;
     names text;
@@ -327,11 +403,15 @@ BEGIN
             MESSAGE = format(''exemption "%s" protects every session'', r.name);
     END LOOP;
     SELECT string_agg(e.name, '', '' ORDER BY e.name) INTO names FROM warden.exemption AS e
-    WHERE num_nonnulls(e.usename, e.usename_like, e.member_of, e.client_addr) = 0;
+    WHERE num_nonnulls(e.usename, e.usename_like, e.member_of, e.client_addr) = 0
+      AND NOT (e.query IS NOT DISTINCT FROM warden.concurrent_index_builds()
+               AND num_nonnulls(e.application_name, e.application_name_like, e.datname,
+                   e.datname_like) = 0);
     IF names IS NOT NULL THEN
         RAISE WARNING USING
             MESSAGE = format(''exemptions that any client can claim: %s'', names),
-            DETAIL = ''They match only what the client chose (application_name, datname).'',
+            DETAIL = ''They match only what the client chose (application_name, datname,''
+                || '' query).'',
             HINT = ''Add member_of, usename or client_addr; the defaults take member_of =''
                 || '' warden_exempt_tools, a role to grant to the roles of your tools.'';
     END IF;

@@ -31,7 +31,8 @@ final class AuditLog {
             return;
         }
         if (installation.standby()) {
-            long signals = entries.stream().filter(e -> e.action() != Action.NONE).count();
+            long signals = entries.stream().filter(e -> e.action() != Action.NONE
+                    && e.outcome() != Outcome.DRY_RUN).count();
             ServerMessages.notice(conn, "pgwarden: this server is a hot standby, where"
                     + " warden.action_log is read-only: the " + signals + " signal(s) of this"
                     + " call are recorded in this server's log only, and no notification is"

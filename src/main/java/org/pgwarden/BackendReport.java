@@ -20,13 +20,13 @@ public final class BackendReport {
 
     /*
      * pg_stat_activity is read once: every read builds a row for each of max_connections'
-     * slots. Exemptions, policies and privileges depend only on who a backend is, so they are
-     * matched once per distinct (role, application, database, address) rather than once per
-     * backend; sessions of one pool share them. The ages are measured to one clock reading
-     * (clock_timestamp(), since now() stands still inside a transaction), so that the advice
-     * quotes the same age as its row. pg_blocking_pids names a parallel query's leader once
-     * per process of it that holds the lock, so blocking counts waiting sessions, not
-     * entries. The ? is include_idle.
+     * slots. Exemptions, policies and privileges depend only on who a backend is and what it
+     * runs, so they are matched once per distinct (role, application, database, address,
+     * query text) rather than once per backend; idle sessions of one pool share them. The
+     * ages are measured to one clock reading (clock_timestamp(), since now() stands still
+     * inside a transaction), so that the advice quotes the same age as its row.
+     * pg_blocking_pids names a parallel query's leader once per process of it that holds the
+     * lock, so blocking counts waiting sessions, not entries. The ? is include_idle.
      */
     private static final String QUERY = """
         WITH moment AS MATERIALIZED (
@@ -36,7 +36,7 @@ public final class BackendReport {
             SELECT a.pid, a.datname, a.usename, a.usesysid, a.application_name,
                    a.client_addr, a.backend_type, a.state, a.wait_event_type, a.wait_event,
                    a.backend_start, a.xact_start, a.query_start, a.state_change,
-                   a.backend_xmin, left(a.query, 100) AS query_preview
+                   a.backend_xmin, left(a.query, 100) AS query_preview, a.query
             FROM pg_catalog.pg_stat_activity AS a
         ),
         %1$s,
@@ -62,12 +62,13 @@ public final class BackendReport {
                    %3$s AS signallable, pol.*
             FROM (
                 SELECT a.usename, a.application_name, a.datname, a.client_addr, a.usesysid,
-                       pg_catalog.array_agg(a.pid) AS pids
+                       a.query, pg_catalog.array_agg(a.pid) AS pids
                 FROM activity AS a
                 WHERE a.backend_type = 'client backend'
                   AND a.pid <> pg_catalog.pg_backend_pid()
                   AND (? OR a.state IS DISTINCT FROM 'idle')
-                GROUP BY a.usename, a.application_name, a.datname, a.client_addr, a.usesysid
+                GROUP BY a.usename, a.application_name, a.datname, a.client_addr, a.usesysid,
+                         a.query
             ) AS a
             LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
             %4$s
@@ -94,13 +95,13 @@ public final class BackendReport {
                    j.tx_policy, j.tx_threshold, j.tx_fixed,
                    j.blockers_policy, j.blockers_threshold, j.idle_policy, j.idle_threshold,
                    j.long_policy, j.long_threshold, j.long_escalate, j.blockers_fixed,
-                   j.idle_fixed, j.long_fixed, m.now
+                   j.idle_fixed, j.long_fixed, j.observes, m.now
             FROM activity AS a
             JOIN (SELECT pg_catalog.unnest(i.pids) AS pid, i.exemption, i.superuser,
                          i.signallable, i.blockers_policy, i.blockers_threshold,
                          i.idle_policy, i.idle_threshold, i.long_policy, i.long_threshold,
                          i.long_escalate, i.blockers_fixed, i.idle_fixed, i.long_fixed,
-                         i.tx_policy, i.tx_threshold, i.tx_fixed
+                         i.tx_policy, i.tx_threshold, i.tx_fixed, i.observes
                   FROM identities AS i) AS j
                 ON j.pid = a.pid
             CROSS JOIN moment AS m
@@ -156,9 +157,12 @@ public final class BackendReport {
     /** The threshold of policy {@code p} as {@link IntervalRule} reads it. */
     private static final String FIXED = IntervalRule.fixed("p.threshold");
 
-    /** Of an expression over policy {@code p}: its value for the first policy of a kind. */
+    /**
+     * Of an expression over policy {@code p}: its value for the first policy of a kind, one
+     * that enforces before one that only observes, which leaves the backend to the others.
+     */
     private static final String FIRST_OF_KIND = """
-        (pg_catalog.array_agg(%s ORDER BY p.name)
+        (pg_catalog.array_agg(%s ORDER BY p.mode = 'observe', p.name)
                             FILTER (WHERE p.kind = '%s'))[1] AS %s""";
 
     private static final String NO_POLICIES = """
@@ -169,7 +173,7 @@ public final class BackendReport {
                        NULL::boolean AS long_escalate, NULL::interval AS blockers_fixed,
                        NULL::interval AS idle_fixed, NULL::interval AS long_fixed,
                        NULL::text AS tx_policy, NULL::interval AS tx_threshold,
-                       NULL::interval AS tx_fixed
+                       NULL::interval AS tx_fixed, NULL::text[] AS observes
             ) AS pol""";
 
     /**
@@ -250,7 +254,8 @@ public final class BackendReport {
                 FIRST_OF_KIND.formatted(FIXED, Policy.LONG_RUNNING, "long_fixed"),
                 FIRST_OF_KIND.formatted("p.name", Policy.LONG_TRANSACTION, "tx_policy"),
                 FIRST_OF_KIND.formatted("p.threshold", Policy.LONG_TRANSACTION, "tx_threshold"),
-                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_TRANSACTION, "tx_fixed"));
+                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_TRANSACTION, "tx_fixed"),
+                "pg_catalog.array_agg(p.name) FILTER (WHERE p.mode = 'observe') AS observes");
         return QUERY.formatted(ActivitySql.waits("activity"),
                 ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
                 tables ? POLICIES.formatted(policies, SessionMatch.condition("p", false))
@@ -320,7 +325,10 @@ public final class BackendReport {
                        WHEN 'long_transaction' THEN 'its transaction is open longer than '
                        ELSE 'a session waits for its lock longer than '
                    END
-                || r.policy_threshold)""".formatted(cancels, escalates);
+                || r.policy_threshold
+                || CASE WHEN r.policy_name = ANY (r.observes)
+                       THEN '; it only observes: enforce() signals nothing and logs a dry run'
+                       ELSE '' END)""".formatted(cancels, escalates);
     }
 
     private static ReportRow read(ResultSet rs) throws SQLException {

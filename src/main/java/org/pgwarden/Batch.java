@@ -178,11 +178,11 @@ final class Batch {
                 || !"active".equals(seen.state());
     }
 
-    /** Sets the target's row; outside a dry run, which signals and skips nothing, audits it. */
+    /** Sets the target's row and audits it as {@link Run#audits} says. */
     private void record(Candidate target, Action action, Outcome outcome) {
         ActionRow row = ActionRow.of(target, action, outcome, run.policy());
         rows.put(target, row);
-        if (!dryRun) {
+        if (run.audits(dryRun)) {
             audit.add(row);
         }
     }

@@ -56,7 +56,7 @@ public final class BlockerTerminator {
             boolean dryRun) throws SQLException {
         RootPlan plan = RootPlan.of(roots, handled);
         List<ActionRow> skipped = plan.skipRows(run.policy());
-        if (!dryRun) {
+        if (run.audits(dryRun)) {
             AuditLog.write(conn, installation, run, skipped);
         }
         List<ActionRow> acted = act(conn, installation, run, plan.toBatch(), minWait, grace,

@@ -18,7 +18,10 @@ public final class Enforcer {
 
     /**
      * Applies every enabled policy, blockers first, then idle_in_tx, then long_running, then
-     * long_transaction ({@link Policy#enabled} says why), and returns all their rows. A backend one policy selected is left to it by the others.
+     * long_transaction ({@link Policy#enabled} says why), and returns all their rows. A
+     * backend one policy selected is left to it by the others; one that a policy in mode
+     * observe selected is not: that policy signals nothing, and its would-be actions are
+     * dry-run rows that the audit log records with its name.
      * If another enforce() run holds the lock, returns no rows and says so in a NOTICE and
      * the server log: the two never act on the same backend.
      */
@@ -90,7 +93,9 @@ public final class Enforcer {
         List<ActionRow> rows = new ArrayList<>();
         for (Planned plan : plans) {
             List<ActionRow> applied = apply(conn, installation, run, plan, handled, dryRun);
-            applied.forEach(r -> handled.add(r.pid()));
+            if (!plan.policy().observes()) {
+                applied.forEach(r -> handled.add(r.pid()));
+            }
             rows.addAll(applied);
         }
         return new Enforcement(run.id(), null, notification.send(conn, run, rows));
@@ -99,6 +104,10 @@ public final class Enforcer {
     private static List<ActionRow> apply(Connection conn, Installation installation, Run run,
             Planned plan, Set<Integer> handled, boolean dryRun) throws SQLException {
         Policy policy = plan.policy();
+        // An observing policy acts as a dry run whose rows are audited (Run.audits); in a
+        // dry run of enforce() it writes nothing either.
+        run = run.observing(policy.observes() && !dryRun);
+        dryRun = dryRun || policy.observes();
         Interval threshold = plan.threshold();
         Interval grace = plan.grace();
         if (policy.kind().equals(Policy.BLOCKERS)) {
@@ -163,7 +172,11 @@ public final class Enforcer {
                             IntervalRule.Use.GRACE));
         }
 
+        /** Its waits after signals; none for a policy that only observes. */
         Duration longestWait() {
+            if (policy.observes()) {
+                return Duration.ZERO;
+            }
             return switch (policy.kind()) {
                 case Policy.BLOCKERS -> BlockerTerminator.longestWait(grace);
                 case Policy.IDLE_IN_TX -> IdleTransactionReaper.longestWait();

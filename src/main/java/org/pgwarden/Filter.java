@@ -6,7 +6,8 @@ import java.sql.SQLException;
 
 /**
  * Which sessions a policy targets, in the matching language of {@link SessionMatch}: names
- * compared exactly, {@code *_like} LIKE patterns, {@code member_of} a role; NULL matches any.
+ * compared exactly, {@code *_like} LIKE patterns, {@code member_of} a role, {@code query} a
+ * regular expression for the query text; NULL matches any.
  *
  * @param usename the session's role, exactly
  * @param usenameLike a LIKE pattern for its role
@@ -15,12 +16,15 @@ import java.sql.SQLException;
  * @param datname its database, exactly
  * @param datnameLike a LIKE pattern for its database
  * @param memberOf a role its role must be a member of
+ * @param query a POSIX regular expression (the ~ operator) for its query text
  */
 public record Filter(String usename, String usenameLike, String applicationName,
-        String applicationNameLike, String datname, String datnameLike, String memberOf) {
+        String applicationNameLike, String datname, String datnameLike, String memberOf,
+        String query) {
 
     /** Matches every session. */
-    public static final Filter NONE = new Filter(null, null, null, null, null, null, null);
+    public static final Filter NONE =
+            new Filter(null, null, null, null, null, null, null, null);
 
     /*
      * The values, bound as parameters, make a one-row relation shaped like a policy row, so
@@ -32,19 +36,19 @@ public record Filter(String usename, String usenameLike, String applicationName,
                                     ?::text AS application_name,
                                     ?::text AS application_name_like,
                                     ?::text AS datname, ?::text AS datname_like,
-                                    ?::name AS member_of) AS f
+                                    ?::name AS member_of, ?::text AS query) AS f
                 WHERE %s)""";
 
     /**
      * The filter of the current row of a result with warden.policy's match columns, read by
      * name: usename, usename_like, application_name, application_name_like, datname,
-     * datname_like, member_of.
+     * datname_like, member_of, query.
      */
     static Filter read(ResultSet rs) throws SQLException {
         return new Filter(rs.getString("usename"), rs.getString("usename_like"),
                 rs.getString("application_name"), rs.getString("application_name_like"),
                 rs.getString("datname"), rs.getString("datname_like"),
-                rs.getString("member_of"));
+                rs.getString("member_of"), rs.getString("query"));
     }
 
     /**
@@ -62,7 +66,7 @@ public record Filter(String usename, String usenameLike, String applicationName,
             return first;
         }
         String[] values = {usename, usenameLike, applicationName, applicationNameLike, datname,
-            datnameLike, memberOf};
+            datnameLike, memberOf, query};
         for (int i = 0; i < values.length; i++) {
             ps.setString(first + i, values[i]);
         }

@@ -16,9 +16,11 @@ import java.util.List;
  * @param escalate for long_running: terminate what ignores the cancel
  * @param grace how long a cancel may take, in the server's text form
  * @param filter which sessions it applies to
+ * @param observes mode observe: its would-be actions are recorded as dry runs, nothing is
+ *     signalled
  */
 record Policy(String name, String kind, String threshold, boolean escalate, String grace,
-        Filter filter) {
+        Filter filter, boolean observes) {
 
     static final String IDLE_IN_TX = "idle_in_tx";
     static final String LONG_RUNNING = "long_running";
@@ -32,7 +34,7 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
     private static final String ENABLED = """
         SELECT name, kind, threshold::text, escalate, grace::text,
                usename, usename_like, application_name, application_name_like, datname,
-               datname_like, member_of
+               datname_like, member_of, query, mode = 'observe' AS observes
         FROM warden.policy
         WHERE enabled
         ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 WHEN 'long_running' THEN 2
@@ -46,7 +48,8 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 policies.add(new Policy(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), rs.getString(5), Filter.read(rs)));
+                        rs.getBoolean(4), rs.getString(5), Filter.read(rs),
+                        rs.getBoolean("observes")));
             }
         }
         return policies;

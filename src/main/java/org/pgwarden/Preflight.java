@@ -50,6 +50,7 @@ final class Preflight {
                pg_catalog.current_setting('statement_timeout'),
                pg_catalog.current_setting('transaction_timeout', true),
                %s,
+               %s,
                %s
         """;
     // The audit's one way in (sql/schema.sql); missing where an older schema.sql ran.
@@ -57,6 +58,26 @@ final class Preflight {
         coalesce(pg_catalog.has_function_privilege(
             pg_catalog.to_regprocedure('warden.record_actions(pg_catalog.json)'), 'EXECUTE'),
             false)""";
+    /*
+     * Every query pattern the call may match (exemptions, enabled policies), run against the
+     * empty string and each client backend's query text as it is now. The trigger refused
+     * every pattern that does not compile when it was written, but a row written with
+     * triggers off would fail at its first match, and a policy's first match may come after
+     * an earlier policy's signals; so each is compiled, and run, before the first signal.
+     * PostgreSQL's engine fails at match time only when out of memory or stack, which the
+     * same texts make it do here.
+     */
+    private static final String PATTERNS = """
+        (SELECT count(*)
+                FROM (SELECT e.query FROM warden.exemption AS e WHERE e.query IS NOT NULL
+                      UNION ALL
+                      SELECT p.query FROM warden.policy AS p
+                      WHERE p.enabled AND p.query IS NOT NULL) AS r (pattern),
+                     (SELECT ''
+                      UNION ALL
+                      SELECT a.query FROM pg_catalog.pg_stat_activity AS a
+                      WHERE a.backend_type = 'client backend') AS s (query)
+                WHERE s.query ~ r.pattern)""";
     /*
      * An empty write takes the lock every INSERT takes (ROW EXCLUSIVE, which the executor
      * takes whether or not a row comes): held until the transaction ends, the audit's write
@@ -70,12 +91,14 @@ final class Preflight {
 
     /**
      * Refuses the call unless everything that could fail after its first signal is settled:
-     * 25006 in a read-only transaction on a primary, 42501 without EXECUTE on the audit log's
-     * writer, 22023 naming statement_timeout or transaction_timeout when {@code longestWait}
-     * may not fit in what is left of it, 22023 naming warden.notify_channel when the channel
-     * name is too long ({@link Notification}). On a hot standby the audit log cannot be
-     * written at all: the call acts and its server log lines are the record ({@link AuditLog}),
-     * and it notifies nobody, NOTIFY being refused during recovery.
+     * 2201B for a query pattern of an exemption or enabled policy that fails to compile or
+     * to match; 25006 in a read-only transaction on a primary, 42501 without EXECUTE on the
+     * audit log's writer, 22023 naming statement_timeout or transaction_timeout when
+     * {@code longestWait} may not fit in what is left of it, 22023 naming
+     * warden.notify_channel when the channel name is too long ({@link Notification}). On a
+     * hot standby the audit log cannot be written at all: the call acts and its server log
+     * lines are the record ({@link AuditLog}), and it notifies nobody, NOTIFY being refused
+     * during recovery.
      *
      * @param longestWait the longest the call may wait after signalling, all waits added up
      * @return the notification the call sends after its audit rows
@@ -98,7 +121,8 @@ final class Preflight {
             firstTransaction = rs.getLong(2);
         }
         boolean audited = installation.tables() && !installation.standby();
-        String look = LOOK.formatted(audited ? CAN_RECORD : "true", Notification.COLUMNS);
+        String look = LOOK.formatted(audited ? CAN_RECORD : "true",
+                installation.tables() ? PATTERNS : "0", Notification.COLUMNS);
         Notification notification;
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(look)) {
             rs.next();
@@ -131,7 +155,7 @@ final class Preflight {
             fits(conn, "transaction_timeout", rs.getString(8),
                     oneTransaction && hasTransactionTimeout, transactionTimeout,
                     clock - rs.getLong(2), needed);
-            notification = audited ? Notification.of(conn, rs, 10) : Notification.NONE;
+            notification = audited ? Notification.of(conn, rs, 11) : Notification.NONE;
         }
         if (audited && !conn.getAutoCommit()) {
             try (Statement st = conn.createStatement();

@@ -13,11 +13,15 @@ package org.pgwarden;
  * any character, a backslash makes the next character literal); {@code member_of} matches
  * a session whose role is a member of that role, directly or through other roles, as
  * pg_has_role(..., 'MEMBER') says (which counts a superuser as a member of every role);
- * a role that does not exist has no members, so it matches nothing. Exemptions also have
- * {@code client_addr}, a network that must hold the client's address.
+ * a role that does not exist has no members, so it matches nothing; {@code query} is a POSIX
+ * regular expression (the ~ operator, PostgreSQL's advanced flavour; {@code (?i)} at its start
+ * ignores case) that must find a match in the backend's query text: pg_stat_activity.query,
+ * the whole string the client sent (every statement of a multi-statement string), cut at
+ * track_activity_query_size bytes, and for an idle session its last query. Exemptions also
+ * have {@code client_addr}, a network that must hold the client's address.
  *
  * <p>The session is {@code a}, with pg_stat_activity's usename, application_name,
- * datname, usesysid and client_addr.
+ * datname, usesysid, client_addr and query.
  */
 final class SessionMatch {
 
@@ -38,15 +42,16 @@ final class SessionMatch {
                    AND (%1$s.member_of IS NULL OR EXISTS (
                         SELECT FROM pg_catalog.pg_roles AS m
                         WHERE m.rolname = %1$s.member_of
-                          AND pg_catalog.pg_has_role(a.usesysid, m.oid, 'MEMBER')))""";
+                          AND pg_catalog.pg_has_role(a.usesysid, m.oid, 'MEMBER')))
+                   AND (%1$s.query IS NULL OR a.query ~ %1$s.query)""";
 
     private static final String CLIENT_ADDR = """
 
                    AND (%1$s.client_addr IS NULL OR a.client_addr <<= %1$s.client_addr)""";
 
     /*
-     * application_name and the database are whatever the client asks for; the role is
-     * authenticated and the address comes from the connection.
+     * application_name, the database and the query text are whatever the client sends; the
+     * role is authenticated and the address comes from the connection.
      */
     private static final String CLIENT_CHOSEN = """
         (%1$s.usename IS NULL AND %1$s.usename_like IS NULL AND %1$s.member_of IS NULL
@@ -59,7 +64,9 @@ final class SessionMatch {
                                   OR %2$s.application_name_like IS NOT NULL
                             THEN 'application_name' END,
                         CASE WHEN %2$s.datname IS NOT NULL OR %2$s.datname_like IS NOT NULL
-                            THEN 'datname' END) || ' chosen by the client'
+                            THEN 'datname' END,
+                        CASE WHEN %2$s.query IS NOT NULL THEN 'query' END)
+                        || ' chosen by the client'
                     ELSE '' END""";
 
     private SessionMatch() {
@@ -75,7 +82,7 @@ final class SessionMatch {
 
     /**
      * Whether exemption {@code row} matches only on what the client chose (application_name,
-     * datname): any client may then claim it.
+     * datname, query): any client may then claim it.
      */
     static String clientChosen(String row) {
         return CLIENT_CHOSEN.formatted(row);

@@ -122,6 +122,10 @@ class CliWatchIT {
                 + " application_name_like) VALUES ('it_watch_metrics_esc', 'long_running',"
                 + " '100 milliseconds', true, '300 milliseconds', '" + TestServer.VICTIM_APP
                 + "-watch-e%')");
+        // A policy that only observes: its audited dry runs are no signals.
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, mode,"
+                + " application_name_like) VALUES ('it_watch_metrics_obs', 'idle_in_tx',"
+                + " '100 milliseconds', 'observe', '" + TestServer.VICTIM_APP + "-watch-o%')");
         int port = TestServer.freePort();
         try (WatchProcess watch = WatchProcess.start(server.libpqEnvironment(),
                 "--interval", "1s", "--metrics-port", String.valueOf(port))) {
@@ -129,7 +133,8 @@ class CliWatchIT {
             Victim one = victim("watch-m1").idleInTransaction("SELECT 1");
             Victim two = victim("watch-m2").idleInTransaction("SELECT 2");
             Victim stubborn = victim("watch-e1").start(ScenarioBase.IGNORES_CANCEL);
-            for (Victim v : List.of(one, two, stubborn)) {
+            Victim observed = victim("watch-o1").idleInTransaction("SELECT 3");
+            for (Victim v : List.of(one, two, stubborn, observed)) {
                 watch.awaitLine("the action on pid " + v.pid, LIMIT,
                         l -> l.contains(" action ") && l.contains(" pid=" + v.pid + " "));
             }
@@ -195,6 +200,13 @@ class CliWatchIT {
             for (Map.Entry<String, Double> a : audited.entrySet()) {
                 assertEquals(a.getValue(), metrics.get(a.getKey()), metrics.toString());
             }
+            assertTrue(metrics.keySet().stream().noneMatch(k -> k.startsWith(
+                    "pgwarden_signals_total") && k.contains("it_watch_metrics_obs")),
+                    metrics.toString());
+            assertTrue(metrics.get("pgwarden_dry_run_actions_total{action=\"terminate\","
+                    + "outcome=\"dry run\",policy=\"it_watch_metrics_obs\"}") >= 1,
+                    metrics.toString());
+            assertEquals("idle in transaction", observed.stateSeen());
             // signals= on the run lines: the signals the audit log records, the escalated
             // query's two included.
             int signalsOnLines = 0;
@@ -451,12 +463,16 @@ class CliWatchIT {
         return values;
     }
 
-    /** warden.action_log's rows of these runs, keyed as the signals metric's series. */
+    /**
+     * warden.action_log's rows of these runs but an observing policy's dry runs, keyed as the
+     * signals metric's series.
+     */
     private Map<String, Double> auditedSignals(List<String> runIds) throws Exception {
         Map<String, Double> counts = new HashMap<>();
         try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
                 SELECT action, outcome, policy, count(*) FROM warden.action_log
-                WHERE run_id::text = ANY (?) GROUP BY 1, 2, 3""")) {
+                WHERE run_id::text = ANY (?) AND outcome <> 'dry run'
+                GROUP BY 1, 2, 3""")) {
             ps.setArray(1, c.createArrayOf("text", runIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
@@ -60,6 +61,47 @@ class CoreExemptionIT extends ExemptionScenarios {
             server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
             server.restoreHome(home);
         }
+    }
+
+    @Test
+    void theConcurrentIndexExemptionIsSeededOnceAndClaimableOnlyOnceChanged()
+            throws Exception {
+        server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+        server.execute("CREATE DATABASE " + UPGRADE_DATABASE);
+        String home = server.releaseHome();
+        try (Connection old = connectTo(UPGRADE_DATABASE); Statement st = old.createStatement()) {
+            st.execute(OldRelease.TABLES);
+
+            assertEquals("exemptions that any client can claim: patroni, pg_dump",
+                    claimable(st));
+            assertEquals(List.of("concurrent_index_builds"), OldRelease.column(st,
+                    "SELECT name FROM warden.exemption WHERE query IS NOT NULL"));
+            // deleted by the operator, it stays deleted
+            st.execute("DELETE FROM warden.exemption WHERE name = 'concurrent_index_builds'");
+            st.execute("UPDATE warden.exemption SET member_of = 'warden_exempt_tools'");
+            assertEquals(null, claimable(st));
+            assertEquals(List.of(), OldRelease.column(st,
+                    "SELECT name FROM warden.exemption WHERE query IS NOT NULL"));
+            st.execute("INSERT INTO warden.exemption (name, query, note) VALUES"
+                    + " ('concurrent_index_builds', '(?i)create index', 'mine')");
+            assertEquals("exemptions that any client can claim: concurrent_index_builds",
+                    claimable(st));
+        } finally {
+            server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+            server.restoreHome(home);
+        }
+    }
+
+    /** Runs sql/schema.sql and returns its warning about claimable exemptions, or null. */
+    private static String claimable(Statement st) throws Exception {
+        st.clearWarnings();
+        st.execute(schemaScript());
+        for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+            if (w.getMessage().startsWith("exemptions that any client can claim")) {
+                return w.getMessage();
+            }
+        }
+        return null;
     }
 
     @Test

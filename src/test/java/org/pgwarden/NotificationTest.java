@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The payload stays within pg_notify's limit whatever the policy names, in ASCII. */
 class NotificationTest {
 
-    static final Run RUN = new Run("5b0c7f3e-0000-4000-8000-000000000001", "enforce", null);
+    static final Run RUN = new Run("5b0c7f3e-0000-4000-8000-000000000001", "enforce", null, false);
 
     static List<ActionRow> rows(int policies, String nameStem) {
         List<ActionRow> rows = new ArrayList<>();

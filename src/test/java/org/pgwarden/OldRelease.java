@@ -74,7 +74,7 @@ final class OldRelease {
 
     /** Sessions to match, each a near miss or a hit of some row above. */
     private static final String SESSIONS = """
-        (SELECT s.*, 0::oid AS usesysid FROM (VALUES
+        (SELECT s.*, 0::oid AS usesysid, NULL::text AS query FROM (VALUES
                 ('etl_1'::name, 'x', 'postgres'::name, NULL::inet),
                 ('etlx1', 'x', 'postgres', NULL),
                 ('etl_', 'pg_dump 15', 'postgres', NULL),
@@ -121,6 +121,13 @@ final class OldRelease {
                 column(st, "SELECT " + SessionMatch.shown("e") + " FROM warden.exemption"
                         + " AS e WHERE e.name IN ('everything', 'pg_dump', 'network',"
                         + " 'app_and_db') ORDER BY 1"));
+        // what this release adds: query patterns, observe mode and the one default row
+        // that rests on the query
+        assertEquals(List.of("p_all enforce", "p_app enforce", "p_backslash enforce",
+                "p_role enforce"), column(st, "SELECT name || ' ' || mode"
+                        + " FROM warden.policy WHERE query IS NULL ORDER BY name"));
+        assertEquals(List.of("concurrent_index_builds"), column(st, "SELECT name"
+                + " FROM warden.exemption WHERE query = warden.concurrent_index_builds()"));
     }
 
     /** "exemption: session" for every pair that matches under {@code condition}. */

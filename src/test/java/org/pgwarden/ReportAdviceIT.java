@@ -26,7 +26,8 @@ class ReportAdviceIT {
                      ?::interval AS state_age, ?::text AS policy_name,
                      ?::text AS policy_kind, ?::interval AS policy_threshold,
                      ?::boolean AS policy_escalate, ?::boolean AS policy_due,
-                     ?::text AS waits_for_prepared) AS r
+                     ?::text AS waits_for_prepared,
+                     ARRAY['watch'] AS observes) AS r
         """.formatted(BackendReport.ADVICE);
 
     private static Connection conn;
@@ -177,6 +178,17 @@ class ReportAdviceIT {
                 + " blocks 1 session(s)",
                 backend("active").blocking(1)
                         .policy("roots", Policy.BLOCKERS, "00:00:30", false, true).advice());
+    }
+
+    @Test
+    void aPolicyThatOnlyObservesIsSaidToObserve() throws SQLException {
+        // The policy named watch is in mode observe (EVALUATE).
+        assertEquals("enforce() policy 'watch' would cancel it now: its query runs longer"
+                + " than 00:01:00; it only observes: enforce() signals nothing and logs a dry"
+                + " run; blocks 1 session(s)",
+                backend("active").blocking(1)
+                        .policy("watch", Policy.LONG_RUNNING, "00:01:00", false, true)
+                        .advice());
     }
 
     @Test

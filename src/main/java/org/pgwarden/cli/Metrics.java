@@ -34,8 +34,8 @@ final class Metrics implements AutoCloseable {
             .register(registry);
     private final Counter dryRunActions = Counter.builder()
             .name("pgwarden_dry_run_actions_total")
-            .help("Rows of dry runs (nothing signalled, nothing audited), by action, outcome"
-                    + " and policy")
+            .help("Rows of dry runs and of policies in mode observe (nothing signalled), by"
+                    + " action, outcome and policy")
             .labelNames("action", "outcome", "policy")
             .register(registry);
     private final Counter runs = Counter.builder()
@@ -123,8 +123,12 @@ final class Metrics implements AutoCloseable {
     }
 
     void dryRun(ActionRow row) {
-        dryRunActions.labelValues(row.action().label(), row.outcome().label(),
-                row.policy() == null ? "" : row.policy()).inc();
+        dryRun(row.action().label(), row.outcome().label(), row.policy(), 1);
+    }
+
+    /** {@code count} rows that signalled nothing: of a dry run, or of an observing policy. */
+    void dryRun(String action, String outcome, String policy, long count) {
+        dryRunActions.labelValues(action, outcome, policy == null ? "" : policy).inc(count);
     }
 
     void run(RunResult result, Duration took, Instant ended) {

@@ -314,6 +314,10 @@ final class Watch {
             }
         } else if (!dryRun) {
             for (ActionRow row : e.rows()) {
+                if (row.outcome() == Outcome.DRY_RUN) {
+                    metrics.dryRun(row);
+                    continue;
+                }
                 metrics.signals(row.action().label(), row.outcome().label(), row.policy(),
                         false, 1);
                 if (row.action() != Action.NONE) {
@@ -328,7 +332,8 @@ final class Watch {
     /**
      * Counts the run's rows of warden.action_log into the metrics, as they were written (an
      * escalated query has two: the cancel and the terminate), and returns how many are
-     * signals. logged_at is indexed, run_id is not.
+     * signals. The dry-run rows of a policy that only observes signalled nothing: they count
+     * with the dry runs'. logged_at is indexed, run_id is not.
      */
     private int countAudited(Connection conn, Timestamp began, String runId)
             throws SQLException {
@@ -340,8 +345,12 @@ final class Watch {
                 while (rs.next()) {
                     String action = rs.getString(1);
                     long count = rs.getLong(4);
-                    metrics.signals(action, outcomeLabel(rs.getString(2)), rs.getString(3),
-                            true, count);
+                    String outcome = outcomeLabel(rs.getString(2));
+                    if (outcome.equals(Outcome.DRY_RUN.label())) {
+                        metrics.dryRun(action, outcome, rs.getString(3), count);
+                        continue;
+                    }
+                    metrics.signals(action, outcome, rs.getString(3), true, count);
                     if (!action.equals(Action.NONE.label())) {
                         signals += (int) count;
                     }

@@ -1,0 +1,22 @@
+package org.pgwarden;
+
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The observe mode scenarios through the Java core over pgjdbc, with pgwarden's tables from
+ * sql/schema.sql.
+ */
+class CoreObserveModeIT extends ObserveModeScenarios {
+
+    private final CoreClient client = new CoreClient();
+
+    @BeforeAll
+    static void installSchema() throws Exception {
+        TestServer.get().installSchema();
+    }
+
+    @Override
+    protected WardenClient client() {
+        return client;
+    }
+}

@@ -1,0 +1,219 @@
+package org.pgwarden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.util.PSQLException;
+
+/**
+ * The query column of warden.exemption and warden.policy, a regular expression for the
+ * backend's query text: the default exemption of concurrent index builds, exemptions and
+ * policies that match only some queries, and patterns refused when written or, smuggled
+ * past the trigger, before the first signal. Subclasses choose the way of calling pgwarden.
+ */
+abstract class QueryPatternScenarios extends ScenarioBase {
+
+    private static final String CONCURRENT_NOTE = "CREATE INDEX CONCURRENTLY and REINDEX"
+            + " CONCURRENTLY: cancelled midway they leave an invalid index behind";
+
+    @AfterEach
+    void dropRows() throws SQLException {
+        server.execute("DELETE FROM warden.exemption WHERE name LIKE 'it\\_%'");
+        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+    }
+
+    @Test
+    void aConcurrentIndexBuildIsSkippedAsExemptAndItsIndexEndsValid() throws Exception {
+        String table = table("warden_it_cic");
+        // A writer's open transaction keeps the build waiting, as any old transaction can.
+        Victim writer = victim("cic-writer")
+                .idleInTransaction("INSERT INTO " + table + " VALUES (1)");
+        Victim build = victim("cic-build").start(
+                "  create unique index concurrently if not exists warden_it_cic_idx ON "
+                        + table + " (id)");
+        Victim plain = victim("cic-plain").start("SELECT pg_sleep(60)");
+        build.awaitAge("100 milliseconds");
+        plain.awaitAge("100 milliseconds");
+        insertPolicy("it_cic", Policy.LONG_RUNNING, TestServer.VICTIM_APP + "-cic-%", null);
+
+        List<ActionRow> enforced = client().enforce(caller, false);
+        List<ActionRow> cancelled = cancel("50 milliseconds", true, "300 milliseconds", false);
+
+        for (List<ActionRow> rows : List.of(enforced, cancelled)) {
+            ActionRow row = rowFor(rows, build);
+            assertEquals(Outcome.EXEMPT, row.outcome(), rows::toString);
+            assertEquals(CONCURRENT_NOTE + "; query chosen by the client", row.exemption());
+        }
+        assertEquals(Outcome.CANCELLED, rowFor(enforced, plain).outcome());
+        assertTrue(build.stillRunning());
+        writer.conn.commit();
+        build.awaitSuccess();
+        assertEquals(1, scalar("SELECT count(*) FROM pg_index WHERE indisvalid AND indexrelid"
+                + " = 'warden_it_cic_idx'::regclass"));
+        String exempt = "none/skipped: exempt (" + CONCURRENT_NOTE
+                + "; query chosen by the client)";
+        assertEquals(List.of(exempt, exempt), audit(build));
+    }
+
+    @Test
+    void noOtherStatementCanHideBehindAConcurrentBuildAtTheStartOfItsText() throws Exception {
+        String table = table("warden_it_cic_prefix");
+        // One Query message, whose whole text pg_stat_activity shows: the server refuses
+        // the build before anything after it runs.
+        Properties props = new Properties();
+        props.setProperty("user", server.superuser);
+        if (server.password != null) {
+            props.setProperty("password", server.password);
+        }
+        props.setProperty("preferQueryMode", "simple");
+        try (Connection simple = DriverManager.getConnection("jdbc:postgresql://" + server.host
+                + ":" + server.port + "/" + TestServer.DATABASE, props);
+                Statement st = simple.createStatement()) {
+            for (String hostile : List.of(
+                    "CREATE INDEX CONCURRENTLY warden_it_cic_prefix_idx ON " + table
+                            + " (id); SELECT pg_sleep(60)",
+                    "REINDEX TABLE CONCURRENTLY " + table + "; SELECT pg_sleep(60)")) {
+                long start = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, () -> st.execute(hostile));
+                assertEquals("25001", e.getSQLState(), e.getMessage());
+                assertTrue(System.nanoTime() - start < 30_000_000_000L, "the sleep ran");
+            }
+        }
+        assertEquals(0, scalar("SELECT count(*) FROM pg_class"
+                + " WHERE relname = 'warden_it_cic_prefix_idx'"));
+    }
+
+    @Test
+    void aPolicyWithAQueryPatternActsOnlyOnTheQueriesItMatches() throws Exception {
+        Victim report = victim("pattern-report").start("SELECT pg_sleep(60) /* nightly */");
+        Victim other = victim("pattern-other").start("SELECT pg_sleep(60)");
+        report.awaitAge("100 milliseconds");
+        other.awaitAge("100 milliseconds");
+        insertPolicy("it_nightly", Policy.LONG_RUNNING, TestServer.VICTIM_APP + "-pattern-%",
+                "(?i)/[*] NIGHTLY [*]/");
+
+        List<ReportRow> shown = client().backendReport(caller, false);
+        List<ActionRow> rows = client().enforce(caller, false);
+
+        assertTrue(reportRowFor(shown, report).advice()
+                .startsWith("enforce() policy 'it_nightly' would cancel it now"),
+                reportRowFor(shown, report).advice());
+        assertTrue(reportRowFor(shown, other).advice().startsWith("cancel_long_running"),
+                reportRowFor(shown, other).advice());
+        assertEquals(Outcome.CANCELLED, rowFor(rows, report).outcome());
+        assertTrue(rows.stream().noneMatch(r -> r.pid() == other.pid), rows::toString);
+        assertEquals(SqlState.QUERY_CANCELED.code(), report.awaitFailure());
+        assertTrue(other.stillRunning());
+    }
+
+    @Test
+    void anExemptionWithAQueryPatternProtectsOnlyTheQueriesItMatches() throws Exception {
+        exemption("it_keep", "^SELECT 'it-keep'");
+        Victim kept = victim("pattern-kept").idleInTransaction("SELECT 'it-keep'");
+        Victim reaped = victim("pattern-reaped").idleInTransaction("SELECT 'it-other'");
+        kept.awaitAge("100 milliseconds");
+        reaped.awaitAge("100 milliseconds");
+        String shown = "note it_keep; query chosen by the client";
+
+        List<ReportRow> report = client().backendReport(caller, false);
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+
+        assertEquals(shown, reportRowFor(report, kept).exemption());
+        assertEquals(null, reportRowFor(report, reaped).exemption());
+        assertEquals(Outcome.EXEMPT, rowFor(rows, kept).outcome());
+        assertEquals(shown, rowFor(rows, kept).exemption());
+        assertEquals(Outcome.TERMINATED, rowFor(rows, reaped).outcome());
+        kept.assertUsable();
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), reaped.nextStatementSqlState());
+    }
+
+    @Test
+    void aPatternThatDoesNotCompileIsRefusedWhenWritten() throws Exception {
+        PSQLException inserted = assertThrows(PSQLException.class,
+                () -> exemption("it_broken", "(unbalanced"));
+        assertRefused(inserted, "(unbalanced", "parentheses () not balanced");
+
+        insertPolicy("it_fine", Policy.IDLE_IN_TX, "it-fine", "^SELECT");
+        PSQLException updated = assertThrows(PSQLException.class, () -> server.execute(
+                "UPDATE warden.policy SET query = 'a{2,1}' WHERE name = 'it_fine'"));
+        assertRefused(updated, "a{2,1}", "invalid repetition count(s)");
+        assertEquals(1, scalar("SELECT count(*) FROM warden.policy"
+                + " WHERE name = 'it_fine' AND query = '^SELECT'"));
+    }
+
+    @Test
+    void aBrokenPatternWrittenWithTriggersOffIsRefusedBeforeTheFirstSignal() throws Exception {
+        // Policies apply blockers, idle_in_tx, long_running: the idle one would act before
+        // the long_running one's pattern is first compiled.
+        insertPolicy("it_first", Policy.IDLE_IN_TX, TestServer.VICTIM_APP + "-smuggled-%",
+                null);
+        try (Connection owner = server.connect(); Statement st = owner.createStatement()) {
+            st.execute("SET session_replication_role = replica");
+            st.execute("INSERT INTO warden.policy (name, kind, threshold, query)"
+                    + " VALUES ('it_later', 'long_running', '1 hour', '(unbalanced')");
+        }
+        Victim idle = victim("smuggled-tx").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+
+        SQLException e = assertThrows(SQLException.class,
+                () -> client().enforce(caller, false));
+
+        assertEquals("2201B", e.getSQLState(), e.getMessage());
+        assertEquals("idle in transaction", idle.stateSeen());
+        idle.assertUsable();
+        assertEquals(List.of(), audit(idle));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    static void assertRefused(PSQLException e, String value, String reason) {
+        assertEquals("2201B", e.getSQLState(), e.getMessage());
+        assertEquals("invalid value for column \"query\": \"" + value + "\"",
+                e.getServerErrorMessage().getMessage());
+        String detail = e.getServerErrorMessage().getDetail();
+        assertTrue(detail.contains(reason), detail);
+    }
+
+    /** Adds exemption {@code name} for the queries matching {@code pattern}. */
+    void exemption(String name, String pattern) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement(
+                "INSERT INTO warden.exemption (name, query, note) VALUES (?, ?, ?)")) {
+            ps.setString(1, name);
+            ps.setString(2, pattern);
+            ps.setString(3, "note " + name);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Adds an immediate policy for the sessions LIKE {@code app} running {@code query}. */
+    void insertPolicy(String name, String kind, String app, String query) throws SQLException {
+        try (PreparedStatement ps = caller.prepareStatement("""
+                INSERT INTO warden.policy (name, kind, threshold, application_name_like, query)
+                VALUES (?, ?, '50 milliseconds', ?, ?)""")) {
+            ps.setString(1, name);
+            ps.setString(2, kind);
+            ps.setString(3, app);
+            ps.setString(4, query);
+            ps.executeUpdate();
+        }
+    }
+
+    long scalar(String sql) throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
