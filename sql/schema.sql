@@ -322,8 +322,12 @@ CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.policy
  * enforce() records its would-be actions as dry runs.
  */
 ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS query text;
-ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS mode text NOT NULL DEFAULT 'enforce'
-    CONSTRAINT policy_mode_check CHECK (mode IN ('enforce', 'observe'));
+ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS mode text NOT NULL DEFAULT 'enforce';
+/* Added again on every install, like the kind's: enforce() refuses a mode it does not
+   know, and an install fails on such a row rather than keep it. */
+ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_mode_check;
+ALTER TABLE warden.policy ADD CONSTRAINT policy_mode_check
+    CHECK (mode IN ('enforce', 'observe'));
 COMMENT ON COLUMN warden.policy.query IS
 'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the
 backend''s query text must contain a match for; NULL matches any. The text is

@@ -26,6 +26,8 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
     static final String LONG_RUNNING = "long_running";
     static final String BLOCKERS = "blockers";
     static final String LONG_TRANSACTION = "long_transaction";
+    static final String ENFORCE = "enforce";
+    static final String OBSERVE = "observe";
 
     // Blockers first: resolving a root may end the waits the other kinds would act on.
     // long_transaction last: a backend both a state's kind and it select is left to the
@@ -34,11 +36,11 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
     private static final String ENABLED = """
         SELECT name, kind, threshold::text, escalate, grace::text,
                usename, usename_like, application_name, application_name_like, datname,
-               datname_like, member_of, query, mode = 'observe' AS observes
+               datname_like, member_of, query, mode
         FROM warden.policy
         WHERE enabled
-        ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1 WHEN 'long_running' THEN 2
-                 ELSE 3 END, name
+        ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1
+                           WHEN 'long_running' THEN 2 ELSE 3 END, name
         """;
 
     /** The enabled policies in the order enforce() applies them. */
@@ -49,9 +51,28 @@ record Policy(String name, String kind, String threshold, boolean escalate, Stri
             while (rs.next()) {
                 policies.add(new Policy(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getBoolean(4), rs.getString(5), Filter.read(rs),
-                        rs.getBoolean("observes")));
+                        observes(conn, rs.getString(1), rs.getString("mode"))));
             }
         }
         return policies;
+    }
+
+    /*
+     * A mode this release does not know (the CHECK dropped by hand, a newer release's row)
+     * refuses the run before its first signal: never taken for enforce.
+     */
+    private static boolean observes(Connection conn, String policy, String mode)
+            throws SQLException {
+        if (OBSERVE.equals(mode)) {
+            return true;
+        }
+        if (ENFORCE.equals(mode)) {
+            return false;
+        }
+        throw ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
+                "invalid value for column \"mode\" of policy \"" + policy + "\": "
+                        + (mode == null ? "NULL" : '"' + mode + '"'),
+                "The value of \"mode\" must be " + ENFORCE + " or " + OBSERVE
+                        + "; nothing was signalled.");
     }
 }

@@ -1,6 +1,7 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.PreparedStatement;
@@ -84,6 +85,31 @@ abstract class ObserveModeScenarios extends ScenarioBase {
 
         assertEquals(List.of(), audit(idle));
         idle.assertUsable();
+    }
+
+    @Test
+    void anUnknownModeRefusesTheWholeRunBeforeAnySignal() throws Exception {
+        // What a dropped CHECK, or a newer release's row, would leave behind: never taken
+        // for enforce, nor for observe.
+        Victim idle = victim("obs-unknown").idleInTransaction("SELECT 1");
+        idle.awaitAge("100 milliseconds");
+        policy("it_enforce_idle", Policy.IDLE_IN_TX, "enforce", "obs-unknown");
+        server.execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_mode_check");
+        try {
+            policy("it_future_mode", Policy.IDLE_IN_TX, "audit-only", "obs-unknown");
+
+            SQLException e = assertThrows(SQLException.class,
+                    () -> client().enforce(caller, false));
+
+            assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState());
+            assertTrue(e.getMessage().contains("invalid value for column \"mode\" of policy"
+                    + " \"it_future_mode\": \"audit-only\""), e.getMessage());
+            idle.assertUsable();
+            assertEquals(List.of(), audit(idle));
+        } finally {
+            server.execute("DELETE FROM warden.policy WHERE name = 'it_future_mode'");
+            server.installSchema();
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------
