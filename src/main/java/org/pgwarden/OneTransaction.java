@@ -12,6 +12,16 @@ import java.sql.Statement;
  * functions pin theirs, so that objects a database owner or any role with CREATE on a schema
  * of the connection's path put there never run in place of pg_catalog's. A caller already in
  * a transaction keeps it, its search_path and the commit.
+ *
+ * <p>Over pgjdbc the transaction is many statements, with the client's round trips between
+ * them, each a moment idle in transaction for the server: an
+ * idle_in_transaction_session_timeout the caller's session has (PGOPTIONS, ALTER ROLE or
+ * DATABASE ... SET, postgresql.conf) would end the session there, after signals and before
+ * their audit rows are written and committed. So a transaction it opens turns that timeout
+ * off for itself (SET LOCAL: the setting is back at the commit, and any role may change it)
+ * before any work. Inside the server the call is one statement and never idle; there the
+ * caller's transaction is kept as it is. idle_session_timeout (PostgreSQL 14) applies only
+ * outside a transaction, between calls, when everything is committed.
  */
 public final class OneTransaction {
 
@@ -21,6 +31,8 @@ public final class OneTransaction {
     }
 
     private static final String PIN_SEARCH_PATH = "SET LOCAL search_path = pg_catalog, pg_temp";
+    private static final String NO_IDLE_TIMEOUT =
+            "SET LOCAL idle_in_transaction_session_timeout = 0";
 
     private OneTransaction() {
     }
@@ -34,6 +46,9 @@ public final class OneTransaction {
         T result;
         try {
             try (Statement st = conn.createStatement()) {
+                // The first statement goes with pgjdbc's BEGIN, before the session is ever
+                // idle in this transaction.
+                st.execute(NO_IDLE_TIMEOUT);
                 st.execute(PIN_SEARCH_PATH);
             }
             result = work.run();

@@ -2,7 +2,12 @@ package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +43,44 @@ class CoreSafetyIT extends SafetyScenarios {
 
         assertEquals(Outcome.TERMINATED, row.outcome());
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), stubborn.awaitFailure());
+    }
+
+    /**
+     * Over pgjdbc a call is a transaction of many statements, and a runner far from its
+     * server leaves its backend idle in that transaction between them: the
+     * idle_in_transaction_session_timeout its role has must not end the session there, after
+     * a signal and before its audit row.
+     */
+    @Test
+    void theCallersIdleInTransactionTimeoutNeitherEndsTheCallNorLosesItsAudit()
+            throws Exception {
+        String operator = role("warden_it_safety_idle_op");
+        client().grantOperator(caller, operator);
+        server.execute("ALTER ROLE " + operator
+                + " SET idle_in_transaction_session_timeout = '20ms'");
+        Victim idleTx = victim(role("warden_it_safety_idle_victim"), "safety-idle-timeout")
+                .idleInTransaction("SELECT 1");
+        idleTx.awaitAge("100 milliseconds");
+        try (SlowLink link = new SlowLink(server, Duration.ofMillis(60));
+                Connection runner = link.connect(operator, PASSWORD, "pgwarden-it-slow")) {
+            assertEquals("20ms", idleTimeout(runner));
+
+            List<ActionRow> rows = client().endLongTransactions(runner, "100 milliseconds",
+                    "1 second", false);
+
+            assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
+            assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idleTx.nextStatementSqlState());
+            assertEquals(List.of("terminate/terminated"), audit(idleTx));
+            // SET LOCAL: the session's own setting is back after the call.
+            assertEquals("20ms", idleTimeout(runner));
+        }
+    }
+
+    private static String idleTimeout(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW idle_in_transaction_session_timeout")) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 }
