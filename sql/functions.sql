@@ -235,8 +235,8 @@ CREATE FUNCTION warden.end_long_transactions(
                           AND coalesce(a.xact_start, a.query_start)
                               < pg_catalog.clock_timestamp()
                               - extract(epoch FROM threshold)::float8 * interval ''1 second''
-                          AND a.state IN (''active'', ''idle in transaction'',
-                                ''idle in transaction (aborted)'')
+                          AND a.state IN (''active'', ''fastpath function call'',
+                                ''idle in transaction'', ''idle in transaction (aborted)'')
                           AND a.pid <> pg_catalog.pg_backend_pid())
                 THEN warden.end_long_transactions_json(threshold, grace, dry_run)
                 ELSE ''[]''
@@ -269,8 +269,8 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
                             AND a.query_start < pg_catalog.clock_timestamp()
                                 - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
                         WHEN ''long_transaction'' THEN a.backend_type = ''client backend''
-                            AND a.state IN (''active'', ''idle in transaction'',
-                                ''idle in transaction (aborted)'')
+                            AND a.state IN (''active'', ''fastpath function call'',
+                                ''idle in transaction'', ''idle in transaction (aborted)'')
                             AND coalesce(a.xact_start, a.query_start)
                                 < pg_catalog.clock_timestamp()
                                 - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
@@ -317,20 +317,20 @@ COMMENT ON FUNCTION warden.end_long_transactions(interval, interval, boolean) IS
 'Ends every client backend''s transaction that has been open longer than threshold
 (xact_start), whatever the backend does in it, so that a leaked transaction a pool keeps busy
 with short queries ends too: idle in transaction, terminated; idle in transaction (aborted),
-which shows no xact_start and is measured from its failed statement, terminated; active,
-cancelled and, if still in the same transaction after grace (a cancelled statement in a
-transaction block leaves the block aborted; a cancelled single statement ends its
-transaction), terminated. threshold: interval greater than zero; grace: interval, 0 to 10
-minutes (default 5 seconds); dry_run: report, signal and record nothing. Never signals your
-own backend, other pgwarden calls, non-client processes or exempt sessions; a backend that
-left the transaction before a signal is reported gone or cancelled; one you may not signal is
-skipped. One row per target: action and outcome (cancelled, terminated, still running, gone,
-skipped: not permitted, skipped: exempt (note), dry run). Every signal goes to the server log
-and warden.action_log. Runs with your rights; needs warden_operator. 22023 for a threshold or
-grace that warden.interval_problem refuses or a NULL dry_run; 25006 in a read-only
-transaction on a primary; 42501 without EXECUTE on warden.record_actions; 22023 naming
-statement_timeout or transaction_timeout when the waits may not fit in it. Nothing is
-signalled before these checks.
+which shows no xact_start and is measured from its failed statement, terminated; active or in a
+fastpath function call (protocol FunctionCall, libpq PQfn), cancelled and, if still in the same
+transaction after grace (a cancelled statement in a transaction block leaves the block aborted;
+a cancelled single statement ends its transaction), terminated. threshold: interval greater
+than zero; grace: interval, 0 to 10 minutes (default 5 seconds); dry_run: report, signal and
+record nothing. Never signals your own backend, other pgwarden calls, non-client processes or
+exempt sessions; a backend that left the transaction before a signal is reported gone or
+cancelled; one you may not signal is skipped. One row per target: action and outcome
+(cancelled, terminated, still running, gone, skipped: not permitted, skipped: exempt (note),
+dry run). Every signal goes to the server log and warden.action_log. Runs with your rights;
+needs warden_operator. 22023 for a threshold or grace that warden.interval_problem refuses or a
+NULL dry_run; 25006 in a read-only transaction on a primary; 42501 without EXECUTE on
+warden.record_actions; 22023 naming statement_timeout or transaction_timeout when the waits may
+not fit in it. Nothing is signalled before these checks.
 One NOTIFY, after its audit rows, when it signalled or skipped a backend: on the channel
 warden.notify_channel names (unset or empty: warden; off: none), never for a dry run nor on a
 hot standby (no NOTIFY during recovery); a channel name over 63 bytes is refused (22023)

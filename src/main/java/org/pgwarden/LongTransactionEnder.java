@@ -16,6 +16,7 @@ public final class LongTransactionEnder {
     static final String FUNCTION = "end_long_transactions";
 
     private static final String ABORTED = "idle in transaction (aborted)";
+    private static final String FASTPATH = "fastpath function call";
     private static final String CLOCK =
             "SELECT " + Selection.micros("pg_catalog.clock_timestamp()");
 
@@ -25,9 +26,10 @@ public final class LongTransactionEnder {
     /**
      * Ends the transactions of client backends that have been in one transaction for more
      * than {@code threshold}, whatever they do in it: one idle in it (aborted or not) is
-     * terminated; an active one is cancelled and, if still in the same transaction after
-     * {@code grace}, terminated. A pool that keeps a leaked transaction busy with short
-     * queries is never idle or active for long, but its xact_start does not move.
+     * terminated; an active one, or one in a fast-path function call, is cancelled and, if
+     * still in the same transaction after {@code grace}, terminated. A pool that keeps a
+     * leaked transaction busy with short queries is never idle or active for long, but its
+     * xact_start does not move.
      *
      * @param threshold an interval as text, greater than zero
      * @param grace an interval as text, 0 to 10 minutes
@@ -89,7 +91,15 @@ public final class LongTransactionEnder {
      * became active is terminated at once, which is what its transaction's age asked for.
      */
     static Action firstSignal(Candidate c) {
-        return "active".equals(c.state()) ? Action.CANCEL : Action.TERMINATE;
+        return running(c.state()) ? Action.CANCEL : Action.TERMINATE;
+    }
+
+    /**
+     * Whether a backend in {@code state} runs something a cancel reaches: a statement, or a
+     * fast-path function call, which a cancel interrupts and fails the same way.
+     */
+    static boolean running(String state) {
+        return "active".equals(state) || FASTPATH.equals(state);
     }
 
     private static long clock(Connection conn) throws SQLException {
@@ -139,10 +149,11 @@ public final class LongTransactionEnder {
                 aborted.put(c, key);
                 return false;
             }
-            // Still reported active in the cancelled statement, xact_start already cleared:
-            // PostgreSQL is aborting it and shows the new state only when it is ready for
-            // the next statement, then idle (an implicit transaction) or its failed block.
-            return !("active".equals(seen.state()) && key == 0);
+            // Still reported active (or in the fast-path call) in what was cancelled,
+            // xact_start already cleared: PostgreSQL is aborting it and shows the new state
+            // only when it is ready for the next statement, then idle (an implicit
+            // transaction) or its failed block.
+            return !(running(seen.state()) && key == 0);
         }
 
         /** The identity a target must still have to be terminated: see {@link #ended}. */

@@ -28,13 +28,17 @@ public enum Selection {
      * block. An aborted transaction has released its locks and snapshot: only the connection
      * is held. A failed subtransaction (ROLLBACK TO SAVEPOINT pending) keeps xact_start. An
      * active backend without xact_start (VACUUM between the transactions it runs itself)
-     * is never selected.
+     * is never selected. A fast-path function call (the protocol's FunctionCall message,
+     * libpq's PQfn) runs in a transaction like a statement and holds its locks and snapshot
+     * as one does, but shows 'fastpath function call' and keeps the query_start of the last
+     * statement.
      */
     LONG_TRANSACTION("""
         CASE WHEN a.state = 'idle in transaction (aborted)'
              THEN coalesce(a.xact_start, a.query_start)
              ELSE a.xact_start END""",
-            "a.state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"),
+            "a.state IN ('active', 'fastpath function call', 'idle in transaction',"
+                    + " 'idle in transaction (aborted)')"),
     /**
      * The root of a lock wait, in whatever state (terminate_blockers): the same target while
      * it is in the same transaction and still blocks some backend. A pool that keeps using a

@@ -14,6 +14,7 @@ class LongTransactionEnderTest {
     private static final long XACT_START = 2_000;
     private static final long CANCELLED_BEFORE = 5_000;
     private static final String ABORTED = "idle in transaction (aborted)";
+    private static final String FASTPATH = "fastpath function call";
 
     private static final Candidate ACTIVE = new Candidate(42, BACKEND_START, XACT_START,
             Selection.LONG_TRANSACTION, "u", "a", "d", null, "s", "active", "1s", "q", true,
@@ -48,6 +49,7 @@ class LongTransactionEnderTest {
     void theCancelledStatementStillShownActiveWhileItsTransactionAbortsIsUndecided() {
         var same = new LongTransactionEnder.SameTransaction(CANCELLED_BEFORE);
         assertFalse(same.ended(ACTIVE, seen("active", 3_000, 0)));
+        assertFalse(same.ended(ACTIVE, seen(FASTPATH, 3_000, 0)));
         assertSame(ACTIVE, same.asNow(ACTIVE));
         // A new statement outside a transaction, shown active before its xact_start.
         assertTrue(same.ended(ACTIVE, seen("active", 6_000, 0)));
@@ -65,8 +67,11 @@ class LongTransactionEnderTest {
     }
 
     @Test
-    void onlyAnActiveBackendIsCancelledFirst() {
+    void onlyAnActiveBackendOrOneInAFastPathCallIsCancelledFirst() {
         assertEquals(Action.CANCEL, LongTransactionEnder.firstSignal(ACTIVE));
+        assertEquals(Action.CANCEL, LongTransactionEnder.firstSignal(new Candidate(42,
+                BACKEND_START, XACT_START, Selection.LONG_TRANSACTION, "u", "a", "d", null,
+                "s", FASTPATH, "1s", "q", true, null, null, null)));
         for (String state : new String[] {"idle in transaction", ABORTED}) {
             Candidate idle = new Candidate(42, BACKEND_START, XACT_START,
                     Selection.LONG_TRANSACTION, "u", "a", "d", null, "s", state, "1s", "q",

@@ -103,6 +103,45 @@ abstract class LongTransactionScenarios extends ScenarioBase {
     }
 
     @Test
+    void aFastPathCallInATransactionBlockIsCancelledThenTerminatedAfterGrace()
+            throws Exception {
+        String locked = table("it_tx_fastpath");
+        Victim fastPath = victim("tx-fastpath")
+                .idleInTransaction("LOCK TABLE " + locked + " IN ACCESS EXCLUSIVE MODE");
+        fastPath.startFastPathSleep(60);
+        fastPath.awaitAge(THRESHOLD);
+        assertEquals("fastpath function call", fastPath.stateSeen());
+
+        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", false), fastPath);
+
+        assertEquals(Action.TERMINATE, row.action());
+        assertEquals(Outcome.TERMINATED, row.outcome());
+        // The cancel failed the call and with it the block: the terminate ended the block.
+        assertEquals(SqlState.QUERY_CANCELED.code(), fastPath.awaitFailure());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), fastPath.nextStatementSqlState());
+        assertEquals(0, activityCount("pid = " + fastPath.pid));
+        assertEquals(List.of("cancel/still running", "terminate/terminated"), audit(fastPath));
+    }
+
+    @Test
+    void aLongTransactionPolicyEndsAFastPathCallAsEndLongTransactionsDoes() throws Exception {
+        policy("it_tx_fastpath", Policy.LONG_TRANSACTION, THRESHOLD);
+        // Nothing else is due: in the server, enforce()'s plain SQL question alone decides
+        // whether Java runs at all.
+        Victim fastPath = victim("tx-policy-fastpath").idleInTransaction("SELECT 1");
+        fastPath.startFastPathSleep(60);
+        fastPath.awaitAge(THRESHOLD);
+
+        ActionRow row = rowFor(client().enforce(caller, false), fastPath);
+
+        assertEquals("it_tx_fastpath", row.policy());
+        assertEquals(Outcome.TERMINATED, row.outcome());
+        assertEquals(SqlState.QUERY_CANCELED.code(), fastPath.awaitFailure());
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), fastPath.nextStatementSqlState());
+        assertEquals(List.of("cancel/still running", "terminate/terminated"), audit(fastPath));
+    }
+
+    @Test
     void aLongSingleStatementIsCancelledAndItsSessionLeftAlive() throws Exception {
         Victim single = victim("tx-single").start("SELECT pg_sleep(60)");
         single.awaitAge(THRESHOLD);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.postgresql.PGConnection;
+import org.postgresql.fastpath.Fastpath;
+import org.postgresql.fastpath.FastpathArg;
 
 /**
  * A real client session for the functions to act on, over its own pgjdbc connection. What
@@ -129,6 +133,33 @@ final class Victim implements AutoCloseable {
             }
         }, THREADS);
         awaitState("active");
+        return this;
+    }
+
+    /**
+     * Calls pg_sleep({@code seconds}, float8) on another thread as a fast-path function call
+     * (the protocol's FunctionCall message, libpq's PQfn; pgjdbc keeps a deprecated API for
+     * it), in the session's transaction if one is open, and returns once the server shows
+     * the session in state 'fastpath function call'.
+     */
+    @SuppressWarnings("deprecation")
+    Victim startFastPathSleep(double seconds) throws SQLException {
+        int oid;
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT 'pg_catalog.pg_sleep(float8)'::pg_catalog.regprocedure::oid")) {
+            rs.next();
+            oid = rs.getInt(1);
+        }
+        Fastpath fastpath = conn.unwrap(PGConnection.class).getFastpathAPI();
+        byte[] float8 = ByteBuffer.allocate(Double.BYTES).putDouble(seconds).array();
+        running = CompletableFuture.runAsync(() -> {
+            try {
+                fastpath.fastpath(oid, new FastpathArg[] {new FastpathArg(float8)});
+            } catch (SQLException e) {
+                throw new RuntimeSqlException(e);
+            }
+        }, THREADS);
+        awaitState("fastpath function call");
         return this;
     }
 
