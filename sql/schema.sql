@@ -134,10 +134,11 @@ matches: usename, application_name and datname exactly (=); usename_like,
 application_name_like and datname_like as LIKE patterns (a backslash makes the next
 character literal); member_of when the session''s role is a member of that role (a superuser
 is a member of every role; a role dropped later matches nothing); client_addr as a network
-that holds the client address; query as a POSIX regular expression (~) found in the
-query text. A row must match on something. An exempt session shows as skipped: exempt
-(note), with "; application_name chosen by the client" when nothing but what the client
-chose (application_name, datname, query) matched.';
+that holds the client address; query as a POSIX regular expression (~) found in the text
+of the statement an active backend runs. A row must match on something. An exempt session
+shows as skipped: exempt (note), with "; application_name chosen by the client" (or
+datname, or query, several joined by and) when nothing but what the client chose
+(application_name, datname, query) matched.';
 GRANT SELECT ON warden.exemption TO warden_operator;
 
 CREATE TABLE IF NOT EXISTS warden.policy (
@@ -317,9 +318,11 @@ CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.policy
 
 /*
  * Query patterns (both tables) and observe mode (policies). query is a POSIX regular
- * expression that the ~ operator finds in pg_stat_activity.query: the whole string the
- * client sent, cut at track_activity_query_size. A policy in mode observe signals nothing:
- * enforce() records its would-be actions as dry runs.
+ * expression that the ~ operator finds in pg_stat_activity.query of a backend in state
+ * active: the whole string the client sent, cut at track_activity_query_size. The text
+ * of an idle session is its last statement, which it no longer runs (SessionMatch).
+ * A policy in mode observe signals nothing: enforce() records its would-be actions as dry
+ * runs.
  */
 ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS query text;
 ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS mode text NOT NULL DEFAULT 'enforce';
@@ -329,10 +332,13 @@ ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_mode_check;
 ALTER TABLE warden.policy ADD CONSTRAINT policy_mode_check
     CHECK (mode IN ('enforce', 'observe'));
 COMMENT ON COLUMN warden.policy.query IS
-'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the
-backend''s query text must contain a match for; NULL matches any. The text is
-pg_stat_activity.query: the whole string the client sent, cut at track_activity_query_size
-bytes; for an idle in transaction session, its last statement.';
+'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the text
+of the statement the backend runs must contain a match for; NULL matches any. The text is
+pg_stat_activity.query in state active: the whole string the client sent, cut at
+track_activity_query_size bytes. An idle or idle in transaction session runs none (its text
+is its last statement), so a policy of kind idle_in_tx with a query matches no session. A
+text that warden.concurrent_index_builds() matches counts only while
+pg_stat_progress_create_index reports that concurrent build for the backend.';
 COMMENT ON COLUMN warden.policy.mode IS
 'enforce: signal. observe: signal nothing; enforce() returns the would-be actions as dry
 run rows and records them in warden.action_log with the policy''s name, and leaves the
@@ -343,7 +349,10 @@ backends to the other policies.';
    rebuilt by hand. Anchored at the start of the text: PostgreSQL runs neither inside a
    transaction block, and so refuses either in a string of several statements, whose
    text could otherwise begin with one and go on with anything. Text before the statement,
-   a comment included, does not match. */
+   a comment included, does not match. A text it matches counts, for any row, only while
+   pg_stat_progress_create_index reports such a build for that backend: a client in a
+   transaction block can leave the text without running it (a Parse message, a statement
+   failed in a savepoint) while it holds its locks (org.pgwarden.SessionMatch). */
 CREATE OR REPLACE FUNCTION warden.concurrent_index_builds()
     RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -353,7 +362,9 @@ CREATE OR REPLACE FUNCTION warden.concurrent_index_builds()
 COMMENT ON FUNCTION warden.concurrent_index_builds() IS
 'The query pattern of the default exemption concurrent_index_builds, as installed: CREATE
 [UNIQUE] INDEX CONCURRENTLY and REINDEX [(options)] INDEX|TABLE|SCHEMA|DATABASE|SYSTEM
-CONCURRENTLY at the start of the query text (white space before it allowed), any case.';
+CONCURRENTLY at the start of the query text (white space before it allowed), any case. A
+text it matches satisfies a query pattern (of any exemption or policy) only while
+pg_stat_progress_create_index reports that concurrent build for the backend.';
 
 /* Seeded once, when the column comes (a new install or an upgrade): a row the operator
    deleted stays deleted. */
@@ -374,17 +385,21 @@ DO 'BEGIN
     END IF;
 END';
 COMMENT ON COLUMN warden.exemption.query IS
-'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the
-backend''s query text must contain a match for; NULL matches any. The client chooses that
-text: a row that matches on nothing but it, application_name and datname is one any client
-can claim by running such a statement.';
+'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the text
+of the statement the backend runs (pg_stat_activity.query in state active) must contain a
+match for; NULL matches any. An idle or idle in transaction session runs none. The client
+chooses that text: a row that matches on nothing but it, application_name and datname is
+one any client can claim by running such a statement. A text that
+warden.concurrent_index_builds() matches counts only while pg_stat_progress_create_index
+reports that concurrent build for the backend.';
 
 /* What an install or upgrade should tell: a role named in member_of and dropped since has no
    members, so its row matches nothing; an exemption that protects every session; and the
    exemptions any client can claim (on an upgrade, the old default rows among them). The
    default concurrent_index_builds row, while its pattern is the one installed, is left
-   out: a client claims it only by running a concurrent index build, what it protects,
-   where a name claims protection for anything. */
+   out: a client claims it only by running a concurrent index build, what it protects
+   (its text counts only while the server reports the build), where a name claims
+   protection for anything. */
 DO 'DECLARE
     r record;
     names text;

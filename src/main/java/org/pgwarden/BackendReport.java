@@ -24,7 +24,10 @@ public final class BackendReport {
      * runs, so they are matched once per distinct (role, application, database, address,
      * query text) rather than once per backend; idle sessions of one pool share them. The
      * ages are measured to one clock reading (clock_timestamp(), since now() stands still
-     * inside a transaction), so that the advice quotes the same age as its row.
+     * inside a transaction), so that the advice quotes the same age as its row. The state is
+     * part of an identity (a query pattern reads only an active backend's text), and so is
+     * the pid of a backend that runs a concurrent index build, alone in its group, which
+     * SessionMatch asks the progress view about.
      * pg_blocking_pids names a parallel query's leader once per process of it that holds the
      * lock, so blocking counts waiting sessions, not entries. The ? is include_idle.
      */
@@ -62,13 +65,14 @@ public final class BackendReport {
                    %3$s AS signallable, pol.*
             FROM (
                 SELECT a.usename, a.application_name, a.datname, a.client_addr, a.usesysid,
-                       a.query, pg_catalog.array_agg(a.pid) AS pids
-                FROM activity AS a
+                       a.query, a.state, a.build_pid AS pid, pg_catalog.array_agg(a.pid) AS pids
+                FROM (SELECT a.*, CASE WHEN %12$s THEN a.pid END AS build_pid
+                      FROM activity AS a) AS a
                 WHERE a.backend_type = 'client backend'
                   AND a.pid <> pg_catalog.pg_backend_pid()
                   AND (? OR a.state IS DISTINCT FROM 'idle')
                 GROUP BY a.usename, a.application_name, a.datname, a.client_addr, a.usesysid,
-                         a.query
+                         a.query, a.state, a.build_pid
             ) AS a
             LEFT JOIN pg_catalog.pg_roles AS r ON r.oid = a.usesysid
             %4$s
@@ -263,7 +267,8 @@ public final class BackendReport {
                 "f.blockers_fixed", "f.idle_fixed", "f.long_fixed",
                 PreparedBlockers.cte(), "f.tx_fixed",
                 // What end_long_transactions measures, over the activity alias a.
-                "(" + Selection.LONG_TRANSACTION.since() + ")");
+                "(" + Selection.LONG_TRANSACTION.since() + ")",
+                SessionMatch.concurrentBuild("a.pid"));
     }
 
     /*

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 /**
  * Which sessions a policy targets, in the matching language of {@link SessionMatch}: names
  * compared exactly, {@code *_like} LIKE patterns, {@code member_of} a role, {@code query} a
- * regular expression for the query text; NULL matches any.
+ * regular expression for the text of the statement the backend runs; NULL matches any.
  *
  * @param usename the session's role, exactly
  * @param usenameLike a LIKE pattern for its role
@@ -16,7 +16,8 @@ import java.sql.SQLException;
  * @param datname its database, exactly
  * @param datnameLike a LIKE pattern for its database
  * @param memberOf a role its role must be a member of
- * @param query a POSIX regular expression (the ~ operator) for its query text
+ * @param query a POSIX regular expression (the ~ operator) for the text of the statement it
+ *     runs (state active)
  */
 public record Filter(String usename, String usenameLike, String applicationName,
         String applicationNameLike, String datname, String datnameLike, String memberOf,

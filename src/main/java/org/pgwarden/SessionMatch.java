@@ -15,13 +15,18 @@ package org.pgwarden;
  * pg_has_role(..., 'MEMBER') says (which counts a superuser as a member of every role);
  * a role that does not exist has no members, so it matches nothing; {@code query} is a POSIX
  * regular expression (the ~ operator, PostgreSQL's advanced flavour; {@code (?i)} at its start
- * ignores case) that must find a match in the backend's query text: pg_stat_activity.query,
- * the whole string the client sent (every statement of a multi-statement string), cut at
- * track_activity_query_size bytes, and for an idle session its last query. Exemptions also
- * have {@code client_addr}, a network that must hold the client's address.
+ * ignores case) that must find a match in the text of the statement the backend runs:
+ * pg_stat_activity.query in state 'active' only, the whole string the client sent (every
+ * statement of a multi-statement string), cut at track_activity_query_size bytes. A text that
+ * {@code warden.concurrent_index_builds()} matches counts only while PostgreSQL reports that
+ * build (pg_stat_progress_create_index). Exemptions also have {@code client_addr}, a network
+ * that must hold the client's address.
  *
- * <p>The session is {@code a}, with pg_stat_activity's usename, application_name,
- * datname, usesysid, client_addr and query.
+ * <p>The session is {@code a}, with pg_stat_activity's pid, usename, application_name,
+ * datname, usesysid, client_addr, state and query; where the report matches one group of
+ * backends at once, pid is the backend's own when it runs a concurrent index build
+ * ({@link #concurrentBuild}), else NULL. A query pattern needs warden's schema.sql
+ * (the function it calls), as the rows it reads do.
  */
 final class SessionMatch {
 
@@ -43,7 +48,27 @@ final class SessionMatch {
                         SELECT FROM pg_catalog.pg_roles AS m
                         WHERE m.rolname = %1$s.member_of
                           AND pg_catalog.pg_has_role(a.usesysid, m.oid, 'MEMBER')))
-                   AND (%1$s.query IS NULL OR a.query ~ %1$s.query)""";
+                   AND (%1$s.query IS NULL
+                        OR a.state = 'active' AND a.query ~ %1$s.query
+                           AND (a.query !~ warden.concurrent_index_builds() OR %2$s))""";
+
+    /*
+     * A pattern reads the statement the backend runs. PostgreSQL keeps an idle session's
+     * last text, which it no longer runs: in a transaction block a client can leave any
+     * text there, a statement that failed inside a savepoint or a Parse message it then
+     * syncs, while it keeps its locks and snapshot ('fastpath function call' runs no text
+     * at all). A Parse message it never syncs shows as 'active' with that text: so a text
+     * that looks like a concurrent index build counts only while the server reports the
+     * build, from its start (the table's lock taken) to its last phase, the span in which
+     * a cancel leaves an invalid index behind. The progress view shows its command to whom
+     * pg_stat_activity shows the text: the backend's own role, its members, and
+     * pg_read_all_stats (warden_operator).
+     */
+    private static final String CONCURRENT_BUILD = """
+        EXISTS (SELECT FROM pg_catalog.pg_stat_progress_create_index AS c
+                                WHERE c.pid = %s
+                                  AND c.command IN ('CREATE INDEX CONCURRENTLY',
+                                                    'REINDEX CONCURRENTLY'))""";
 
     private static final String CLIENT_ADDR = """
 
@@ -77,7 +102,17 @@ final class SessionMatch {
      * with {@code clientAddr}, the row's client_addr too (exemptions only).
      */
     static String condition(String row, boolean clientAddr) {
-        return (NAMES + (clientAddr ? CLIENT_ADDR : "")).formatted(row);
+        return (NAMES + (clientAddr ? CLIENT_ADDR : "")).formatted(row,
+                concurrentBuild("a.pid"));
+    }
+
+    /**
+     * The condition that backend {@code pid} (an integer expression) runs a concurrent index
+     * build that PostgreSQL reports: CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY past
+     * the wait for its table's lock. Works without warden's tables.
+     */
+    static String concurrentBuild(String pid) {
+        return CONCURRENT_BUILD.formatted(pid);
     }
 
     /**

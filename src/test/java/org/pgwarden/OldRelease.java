@@ -74,7 +74,8 @@ final class OldRelease {
 
     /** Sessions to match, each a near miss or a hit of some row above. */
     private static final String SESSIONS = """
-        (SELECT s.*, 0::oid AS usesysid, NULL::text AS query FROM (VALUES
+        (SELECT s.*, 0::oid AS usesysid, NULL::text AS query, NULL::text AS state,
+                NULL::integer AS pid FROM (VALUES
                 ('etl_1'::name, 'x', 'postgres'::name, NULL::inet),
                 ('etlx1', 'x', 'postgres', NULL),
                 ('etl_', 'pg_dump 15', 'postgres', NULL),

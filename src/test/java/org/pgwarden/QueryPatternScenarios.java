@@ -1,19 +1,27 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.PGStream;
+import org.postgresql.core.QueryExecutorBase;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -47,6 +55,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         plain.awaitAge("100 milliseconds");
         insertPolicy("it_cic", Policy.LONG_RUNNING, TestServer.VICTIM_APP + "-cic-%", null);
 
+        ReportRow shown = reportRowFor(client().backendReport(caller, false), build);
         List<ActionRow> enforced = client().enforce(caller, false);
         List<ActionRow> cancelled = cancel("50 milliseconds", true, "300 milliseconds", false);
 
@@ -55,6 +64,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
             assertEquals(Outcome.EXEMPT, row.outcome(), rows::toString);
             assertEquals(CONCURRENT_NOTE + "; query chosen by the client", row.exemption());
         }
+        assertEquals(CONCURRENT_NOTE + "; query chosen by the client", shown.exemption());
         assertEquals(Outcome.CANCELLED, rowFor(enforced, plain).outcome());
         assertTrue(build.stillRunning());
         writer.conn.commit();
@@ -64,6 +74,97 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         String exempt = "none/skipped: exempt (" + CONCURRENT_NOTE
                 + "; query chosen by the client)";
         assertEquals(List.of(exempt, exempt), audit(build));
+    }
+
+    @Test
+    void aConcurrentIndexBuildSentAsOneSimpleQueryIsExemptToo() throws Exception {
+        // psql -c sends one Query message, where pgjdbc sends Parse, Bind and Execute.
+        String table = table("warden_it_cic_psql");
+        Victim writer = victim("cic-psql-writer")
+                .idleInTransaction("INSERT INTO " + table + " VALUES (1)");
+        String app = TestServer.VICTIM_APP + "-cic-psql";
+        ProcessBuilder pb = new ProcessBuilder(server.clientProgram("psql").toString(), "-X",
+                "-c", "CREATE INDEX CONCURRENTLY warden_it_cic_psql_idx ON " + table + " (id)")
+                .redirectErrorStream(true);
+        pb.environment().putAll(server.libpqEnvironment());
+        pb.environment().put("PGAPPNAME", app);
+        Process psql = pb.start();
+        try {
+            Poll.until("the build to wait for the writer", Duration.ofSeconds(20),
+                    () -> running(psql, "psql") && activityCount("application_name = '" + app
+                            + "' AND state = 'active' AND wait_event_type = 'Lock'"
+                            + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
+
+            List<ActionRow> rows = cancel("50 milliseconds", true, "300 milliseconds", false);
+
+            ActionRow row = rows.stream().filter(r -> app.equals(r.applicationName()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no row: " + rows));
+            assertEquals(Outcome.EXEMPT, row.outcome(), rows::toString);
+            writer.conn.commit();
+            assertTrue(psql.waitFor(30, TimeUnit.SECONDS), "psql did not end");
+            assertEquals(0, psql.exitValue(), new String(psql.getInputStream().readAllBytes()));
+            assertEquals(1, scalar("SELECT count(*) FROM pg_index WHERE indisvalid"
+                    + " AND indexrelid = 'warden_it_cic_psql_idx'::regclass"));
+        } finally {
+            psql.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aBuildThatFailedInASavepointLeavesItsTextButNoExemptionToReapIdleInTx()
+            throws Exception {
+        String table = table("warden_it_cic_savepoint");
+        Victim hostile = lockThenFailABuildInASavepoint("cic-savepoint", table);
+        Victim waiter = victim("cic-savepoint-waiter").start("SELECT count(*) FROM " + table);
+        hostile.awaitAge("100 milliseconds");
+
+        ReportRow shown = reportRowFor(client().backendReport(caller, false), hostile);
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+
+        assertNull(shown.exemption(), shown::toString);
+        assertEquals(Outcome.TERMINATED, rowFor(rows, hostile).outcome(), rows::toString);
+        waiter.awaitSuccess();
+    }
+
+    @Test
+    void aBuildThatFailedInASavepointLeavesItsTextButNoExemptionToABlockersPolicy()
+            throws Exception {
+        String table = table("warden_it_cic_savepoint_root");
+        Victim hostile = lockThenFailABuildInASavepoint("cic-savepoint-root", table);
+        Victim waiter = victim("cic-savepoint-root-waiter")
+                .start("SELECT count(*) FROM " + table);
+        waiter.awaitAge("100 milliseconds");
+        insertPolicy("it_roots", Policy.BLOCKERS, TestServer.VICTIM_APP + "-cic-%", null);
+
+        List<ActionRow> rows = client().enforce(caller, false);
+
+        assertEquals(Outcome.TERMINATED, rowFor(rows, hostile).outcome(), rows::toString);
+        waiter.awaitSuccess();
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), hostile.nextStatementSqlState());
+    }
+
+    @Test
+    void aParsedBuildThatNeverRunsClaimsNoExemption() throws Exception {
+        String table = table("warden_it_cic_parse");
+        Victim hostile = victim("cic-parse");
+        hostile.conn.setAutoCommit(false);
+        hostile.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        String text = "CREATE INDEX CONCURRENTLY warden_it_cic_parse_idx ON " + table + " (id)";
+        // Parse without Sync: the server shows the text as the one it runs, 'active'.
+        parseWithoutSync(hostile.conn, text);
+        hostile.awaitState("active");
+        Victim waiter = victim("cic-parse-waiter").start("SELECT count(*) FROM " + table);
+        waiter.awaitAge("100 milliseconds");
+        assertEquals(text, server.queryString("SELECT query FROM pg_stat_activity WHERE pid = "
+                + hostile.pid));
+
+        ReportRow shown = reportRowFor(client().backendReport(caller, false), hostile);
+        List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
+                "1 second", false);
+
+        assertNull(shown.exemption(), shown::toString);
+        assertEquals(Outcome.TERMINATED, rowFor(rows, hostile).outcome(), rows::toString);
+        waiter.awaitSuccess();
     }
 
     @Test
@@ -118,23 +219,30 @@ abstract class QueryPatternScenarios extends ScenarioBase {
     }
 
     @Test
-    void anExemptionWithAQueryPatternProtectsOnlyTheQueriesItMatches() throws Exception {
+    void anExemptionWithAQueryPatternProtectsOnlyTheStatementsRunningIt() throws Exception {
         exemption("it_keep", "^SELECT 'it-keep'");
-        Victim kept = victim("pattern-kept").idleInTransaction("SELECT 'it-keep'");
-        Victim reaped = victim("pattern-reaped").idleInTransaction("SELECT 'it-other'");
+        Victim kept = victim("pattern-kept").start("SELECT 'it-keep', pg_sleep(60)");
+        Victim cancelled = victim("pattern-cancelled").start("SELECT 'it-other', pg_sleep(60)");
+        // Its last statement matches, but an idle session runs none.
+        Victim reaped = victim("pattern-reaped").idleInTransaction("SELECT 'it-keep'");
         kept.awaitAge("100 milliseconds");
+        cancelled.awaitAge("100 milliseconds");
         reaped.awaitAge("100 milliseconds");
         String shown = "note it_keep; query chosen by the client";
 
         List<ReportRow> report = client().backendReport(caller, false);
-        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+        List<ActionRow> idle = client().reapIdleInTx(caller, "50 milliseconds", false);
+        List<ActionRow> active = cancel("50 milliseconds", false, "5 seconds", false);
 
         assertEquals(shown, reportRowFor(report, kept).exemption());
-        assertEquals(null, reportRowFor(report, reaped).exemption());
-        assertEquals(Outcome.EXEMPT, rowFor(rows, kept).outcome());
-        assertEquals(shown, rowFor(rows, kept).exemption());
-        assertEquals(Outcome.TERMINATED, rowFor(rows, reaped).outcome());
-        kept.assertUsable();
+        assertNull(reportRowFor(report, cancelled).exemption());
+        assertNull(reportRowFor(report, reaped).exemption());
+        assertEquals(Outcome.EXEMPT, rowFor(active, kept).outcome());
+        assertEquals(shown, rowFor(active, kept).exemption());
+        assertEquals(Outcome.CANCELLED, rowFor(active, cancelled).outcome());
+        assertEquals(Outcome.TERMINATED, rowFor(idle, reaped).outcome());
+        assertTrue(kept.stillRunning());
+        assertEquals(SqlState.QUERY_CANCELED.code(), cancelled.awaitFailure());
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), reaped.nextStatementSqlState());
     }
 
@@ -183,6 +291,45 @@ abstract class QueryPatternScenarios extends ScenarioBase {
                 e.getServerErrorMessage().getMessage());
         String detail = e.getServerErrorMessage().getDetail();
         assertTrue(detail.contains(reason), detail);
+    }
+
+    /**
+     * A session that holds an ACCESS EXCLUSIVE lock on {@code table}, then fails a concurrent
+     * build of an index on it inside a savepoint (25001): only the savepoint aborts, and the
+     * session stays 'idle in transaction (aborted)' with the build's text, its lock held.
+     */
+    Victim lockThenFailABuildInASavepoint(String name, String table) throws SQLException {
+        Victim hostile = victim(name);
+        hostile.conn.setAutoCommit(false);
+        hostile.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+        hostile.execute("SAVEPOINT s");
+        SQLException e = assertThrows(SQLException.class, () -> hostile.execute(
+                "CREATE INDEX CONCURRENTLY " + table + "_idx ON " + table + " (id)"));
+        assertEquals("25001", e.getSQLState(), e.getMessage());
+        hostile.awaitState("idle in transaction (aborted)");
+        return hostile;
+    }
+
+    /**
+     * Sends a Parse message of {@code sql} on {@code conn} and nothing after it, no Sync:
+     * the server shows the backend 'active' with that text while it waits for the next
+     * message. pgjdbc sends no bare Parse, so its stream is reached by reflection; the
+     * connection is of no further use.
+     */
+    static void parseWithoutSync(Connection conn, String sql) throws Exception {
+        Object executor = conn.unwrap(BaseConnection.class).getQueryExecutor();
+        Field field = QueryExecutorBase.class.getDeclaredField("pgStream");
+        field.setAccessible(true);
+        PGStream stream = (PGStream) field.get(executor);
+        byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+        stream.sendChar('P');
+        // length, the unnamed statement's empty name, the text, no parameter types
+        stream.sendInteger4(4 + 1 + text.length + 1 + 2);
+        stream.sendChar(0);
+        stream.send(text);
+        stream.sendChar(0);
+        stream.sendInteger2(0);
+        stream.flush();
     }
 
     /** Adds exemption {@code name} for the queries matching {@code pattern}. */
