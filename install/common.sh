@@ -18,12 +18,16 @@ sql() {
     psql -X -q -At -v ON_ERROR_STOP=1 "$@"
 }
 
-# PL/Java greets every new session with a JEP 411 WARNING; errors still show. search_path is
-# pinned, as in pgwarden's functions: these scripts run as a superuser, and a path set by a
-# database owner (ALTER DATABASE ... SET) or one through public would otherwise let that
-# owner's functions and operators run in place of pg_catalog's, with a superuser's rights.
-# Options given at connection time take precedence over the database's and role's settings.
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=error -c search_path=pg_catalog,pg_temp"
+# The server's WARNINGs reach the operator (psql writes them on standard error): sql/schema.sql
+# warns there of exemptions any client can claim and of rows that match nothing. NOTICEs
+# (DROP ... IF EXISTS and the like) do not. PL/Java's JEP 411 advisory, a WARNING at the
+# commit of a transaction that created PL/Java or declared Java functions, is muted where
+# install.sh does that. search_path is pinned, as in pgwarden's functions: these scripts run
+# as a superuser, and a path set by a database owner (ALTER DATABASE ... SET) or one through
+# public would otherwise let that owner's functions and operators run in place of
+# pg_catalog's, with a superuser's rights. Options given at connection time take precedence
+# over the database's and role's settings.
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning -c search_path=pg_catalog,pg_temp"
 
 # require_pgwarden: the libpq variables name a superuser on a database with pgwarden.
 require_pgwarden() {

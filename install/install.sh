@@ -66,7 +66,9 @@ SELECT NOT EXISTS (SELECT FROM pg_extension WHERE extname = 'pljava') AS create_
        current_database() AS database \gset
 \if :create_pljava
 \echo creating extension pljava in database :database
+SET client_min_messages = error;
 CREATE EXTENSION pljava;
+SET client_min_messages = warning;
 \endif
 \set jar `base64 -w0 "$PGWARDEN_JAR_FILE"`
 BEGIN;
@@ -76,7 +78,10 @@ SELECT sqlj.replace_jar(decode(:'jar', 'base64'), 'pgwarden', true) AS done \gse
 \else
 SELECT sqlj.install_jar(decode(:'jar', 'base64'), 'pgwarden', true) AS done \gset
 \endif
+-- Up to here sql/schema.sql's WARNINGs show; PL/Java's JEP 411 advisory comes at COMMIT.
+SET client_min_messages = error;
 COMMIT;
+SET client_min_messages = warning;
 -- A first call of pgwarden's Java code: it starts a JVM and proves the classes resolve.
 SELECT warden.reap_idle_in_tx_json('3650 days', true, false) AS done \gset
 SQL

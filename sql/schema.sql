@@ -527,11 +527,34 @@ HAVING max(id) > coalesce(pg_catalog.pg_sequence_last_value('warden.action_log_i
    and the newest one's time. Only the last day is read, a range of the index on logged_at,
    so a scrape costs the same however long the log: a group without a row for a day leaves
    the view. outcome is the label without its detail (an exemption's note, a gid, pids), so
-   that a metric's labels stay few; the CASE is generated from org.pgwarden.Outcome
-   (ActionSummaryTest checks the copy). */
+   that a metric's labels stay few. An operator may write any text into a row through
+   warden.record_actions: a label is a value pgwarden writes (the CASEs are generated from
+   org.pgwarden.Outcome and Action; ActionSummaryTest checks the copy) or a policy that
+   exists, else other, so that no label names a session or grows without bound. */
 CREATE OR REPLACE VIEW warden.action_summary AS
-SELECT a.function, a.policy, a.action,
+SELECT CASE
+           WHEN a.function IN ('reap_idle_in_tx', 'cancel_long_running', 'terminate_blockers',
+               'end_long_transactions')
+               THEN a.function
+           ELSE 'other'
+       END AS function,
        CASE
+           WHEN a.policy IS NULL
+                OR EXISTS (SELECT FROM warden.policy AS p WHERE p.name = a.policy)
+               THEN a.policy
+           ELSE 'other'
+       END AS policy,
+       CASE
+           WHEN a.action IN ('cancel', 'terminate', 'none')
+               THEN a.action
+           ELSE 'other'
+       END AS action,
+       CASE
+           WHEN a.outcome IN ('cancelled', 'terminated', 'still running', 'gone',
+               'skipped: not permitted', 'skipped: exempt', 'dry run',
+               'skipped: prepared transaction', 'skipped: the waiters stay blocked',
+               'skipped: not a client backend', 'skipped: your own session', 'skipped: state')
+               THEN a.outcome
            WHEN pg_catalog.starts_with(a.outcome, 'skipped: exempt (')
                THEN 'skipped: exempt'
            WHEN pg_catalog.starts_with(a.outcome, 'skipped: prepared transaction ')
@@ -542,7 +565,7 @@ SELECT a.function, a.policy, a.action,
                THEN 'skipped: not a client backend'
            WHEN pg_catalog.starts_with(a.outcome, 'skipped: state ')
                THEN 'skipped: state'
-           ELSE a.outcome
+           ELSE 'other'
        END AS outcome,
        pg_catalog.count(*) FILTER (WHERE a.logged_at > pg_catalog.now() - interval '1 hour')
            AS last_hour,
@@ -556,7 +579,8 @@ COMMENT ON VIEW warden.action_summary IS
 and outcome (its label, without the detail warden.action_log keeps), the rows of
 warden.action_log logged in the last hour (last_hour) and the last 24 hours (last_day), and
 the newest one''s logged_at (last_logged_at). Only groups with a row in the last 24 hours.
-SELECT for warden_operator and pg_monitor (postgres_exporter''s role).';
+A value pgwarden does not write, or a policy no warden.policy row names now, shows as
+other. SELECT for warden_operator and pg_monitor (postgres_exporter''s role).';
 /* pg_monitor is the role postgres_exporter is told to run as: it may read the counts, which
    name no session, role, address or query, without SELECT on warden.action_log itself (the
    view reads it with its owner's rights). USAGE on the schema lets it name the view: the

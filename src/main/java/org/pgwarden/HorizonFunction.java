@@ -44,8 +44,11 @@ final class HorizonFunction {
         (xact_start, prepared, or inactive_since on PostgreSQL 17+; NULL where unknown), and
         advice: the pgwarden call (reap_idle_in_tx, cancel_long_running,
         end_long_transactions) or the manual step (ROLLBACK PREPARED, pg_drop_replication_slot,
-        the standby''s queries or hot_standby_feedback) that would release it, with names
-        quoted as SQL literals. Oldest first: the first row sets the horizon. Plain SQL:
+        the standby''s queries or hot_standby_feedback, else a pg_terminate_backend that checks
+        backend_start) that would release it, with names quoted as SQL literals that paste as
+        printed (U&''...'' UESCAPE for a name with a backslash, double quote, control or
+        invisible character: needs standard_conforming_strings on, the default). Oldest
+        first: the first row sets the horizon. Plain SQL:
         signals nothing and starts no JVM. Needs warden_operator (pg_read_all_stats, to see
         other roles'' backend_xmin). 55000 outside pgwarden''s home database in the cluster.';
 

@@ -86,16 +86,17 @@ public final class HorizonReport {
 
     /*
      * A client backend: what pgwarden would end it with, and the threshold that would catch
-     * it now. A non-client backend's snapshot goes with its work; a VACUUM's (autovacuum's
-     * included) holds back no other VACUUM. A walsender holds an xmin for a standby's
-     * hot_standby_feedback when the standby streams without a slot.
+     * it now; where no call of pgwarden's fits, a pg_terminate_backend that checks
+     * backend_start, for the pid is another backend's once this one exits. A non-client
+     * backend's snapshot goes with its work; a VACUUM's (autovacuum's included) holds back
+     * no other VACUUM. A walsender holds an xmin for a standby's hot_standby_feedback when
+     * the standby streams without a slot.
      */
     private static final String BACKEND_ADVICE = """
         CASE h.backend_type
                 WHEN 'client backend' THEN CASE
                     WHEN h.exemption IS NOT NULL
-                        THEN 'none by pgwarden: exempt (' || h.exemption
-                            || '); pg_terminate_backend(' || h.pid || ') would release it'
+                        THEN 'none by pgwarden: exempt (' || h.exemption || '); ' || %2$s
                     WHEN h.state IN ('idle in transaction', 'idle in transaction (aborted)')
                         THEN 'reap_idle_in_tx would terminate it with a threshold under '
                             || (m.now - h.state_change)
@@ -107,7 +108,7 @@ public final class HorizonReport {
                             || ' (the cancel aborts its transaction, which lets go of it),'
                             || ' end_long_transactions with one under '
                             || (m.now - h.xact_start)
-                    ELSE 'pg_terminate_backend(' || h.pid || ') would release it'
+                    ELSE %2$s
                 END
                 WHEN 'walsender' THEN 'hot_standby_feedback of the standby '
                     || %1$s || ', which streams without a slot: end the long queries'
@@ -117,6 +118,14 @@ public final class HorizonReport {
                 ELSE 'none needed: the ' || h.backend_type || ' lets go of it when its work'
                     || ' is done'
             END""";
+
+    /* In ISO 8601 and UTC: read back as the same instant whatever DateStyle and TimeZone. */
+    private static final String TERMINATE = """
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ' || h.pid
+                            || ' AND backend_start = ''' || pg_catalog.to_char(
+                                h.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
+                            || '+00'' would release it, and ends no later backend given its'
+                            || ' pid'""";
 
     private static final String PREPARED_ADVICE = """
         'ROLLBACK PREPARED ' || %1$s || ' (or COMMIT PREPARED ' || %1$s
@@ -179,11 +188,11 @@ public final class HorizonReport {
     /** The report's statement, with exemptions if pgwarden's tables are installed. */
     static String query(boolean tables) {
         return QUERY.formatted(
-                BACKEND_ADVICE.formatted(PreparedBlockers.literal("h.application_name")),
+                BACKEND_ADVICE.formatted(SqlLiteral.of("h.application_name"), TERMINATE),
                 ActivitySql.exemption(tables),
-                PREPARED_ADVICE.formatted(PreparedBlockers.literal("p.gid"),
-                        PreparedBlockers.literal("p.database::text")),
-                SLOT_ADVICE.formatted(PreparedBlockers.literal("s.slot_name::text"),
-                        PreparedBlockers.literal("s.database::text")));
+                PREPARED_ADVICE.formatted(SqlLiteral.of("p.gid"),
+                        SqlLiteral.of("p.database::text")),
+                SLOT_ADVICE.formatted(SqlLiteral.of("s.slot_name::text"),
+                        SqlLiteral.of("s.database::text")));
     }
 }

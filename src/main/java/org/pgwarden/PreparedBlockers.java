@@ -65,7 +65,7 @@ final class PreparedBlockers {
                     WHERE wl.pid = w.pid AND NOT wl.granted
                 ) AS p
                 WHERE 0 = ANY (w.blockers)
-            )""".formatted(literal("p.gid"), conflicting("wl.mode"));
+            )""".formatted(SqlLiteral.of("p.gid"), conflicting("wl.mode"));
     }
 
     /**
@@ -83,45 +83,4 @@ final class PreparedBlockers {
         }
         return sql.append("\n                     END").toString();
     }
-
-    /**
-     * {@code text} as an SQL string literal that reproduces it exactly and stays on one
-     * line, for client-chosen text a DBA copies into a command: quote_literal's form, or
-     * where the text holds a backslash or a control character, an E'' literal with each of
-     * those escaped. chr(92) is the backslash, which the deployment descriptor's parser would
-     * take for an escape character.
-     */
-    static String literal(String text) {
-        return """
-            CASE WHEN pg_catalog.strpos(%1$s, pg_catalog.chr(92)) = 0
-                          AND %1$s !~ %2$s
-                      THEN pg_catalog.quote_literal(%1$s)
-                      ELSE 'E''' || (
-                          SELECT pg_catalog.string_agg(CASE
-                                     WHEN s.c IN (pg_catalog.chr(92), '''')
-                                         THEN pg_catalog.chr(92) || s.c
-                                     WHEN s.c ~ %2$s
-                                         THEN pg_catalog.chr(92) || 'u' || pg_catalog.lpad(
-                                             pg_catalog.to_hex(pg_catalog.ascii(s.c)), 4, '0')
-                                     ELSE s.c
-                                 END, '' ORDER BY s.i)
-                          FROM pg_catalog.regexp_split_to_table(%1$s, '')
-                              WITH ORDINALITY AS s (c, i)) || ''''
-                 END""".formatted(text, INVISIBLE);
-    }
-
-    /*
-     * What a literal must not show as it is: control characters, and the invisible ones
-     * that reorder or hide text (soft hyphen, zero-width characters, bidirectional marks,
-     * embeddings, overrides and isolates, line and paragraph separators, BOM), as Escape
-     * escapes them in log lines. C1 controls are named, for [[:cntrl:]] leaves them out
-     * under the C locale. Built with chr(): the descriptor forbids a backslash, and
-     * invisible characters have no place in source text.
-     */
-    private static final String INVISIBLE = "('[[:cntrl:]'"
-            + " || pg_catalog.chr(128) || '-' || pg_catalog.chr(159) || pg_catalog.chr(173)"
-            + " || pg_catalog.chr(8203) || '-' || pg_catalog.chr(8207)"
-            + " || pg_catalog.chr(8232) || '-' || pg_catalog.chr(8238)"
-            + " || pg_catalog.chr(8288) || '-' || pg_catalog.chr(8297)"
-            + " || pg_catalog.chr(65279) || ']')";
 }

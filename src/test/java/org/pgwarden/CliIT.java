@@ -136,6 +136,70 @@ class CliIT {
     }
 
     @Test
+    void horizonAdviceCopiedFromTheTableCsvOrJsonNamesTheSamePreparedTransaction()
+            throws Exception {
+        // A tab, and the same text with the tab's escape typed in: shown with a backslash
+        // doubled, a literal with escapes would name the other one.
+        List<String> gids = List.of("it_cli blocker\t", "it_cli blocker\\u0009",
+                "it_cli 'q' \"dq\" a,b;c", "it_cli nl\n cr\r rtl\u202egnp zw\u200b end",
+                "it_cli tag\udb40\udc41 vs\ufe0f nbsp\u00a0", "it_cli !#&*/<>@^_|~\t\\ !!");
+        for (String gid : gids) {
+            try (var c = server.connect(); var st = c.createStatement()) {
+                String literal = quote(c, gid);
+                st.execute("BEGIN");
+                st.execute("SELECT txid_current()");
+                st.execute("PREPARE TRANSACTION " + literal);
+            }
+        }
+        try {
+            for (String format : List.of("table", "csv", "json")) {
+                Cli.Result result = Cli.run(env(), "horizon", "--format", format);
+                assertEquals(0, result.exitCode(), result.toString());
+                List<String> pasted = rollbackLiterals(result.out());
+                List<String> named = new ArrayList<>();
+                for (String literal : pasted) {
+                    named.add(server.queryString("SELECT " + literal));
+                }
+                assertEquals(new java.util.HashSet<>(gids), new java.util.HashSet<>(named),
+                        format + ": " + pasted);
+                assertEquals(gids.size(), named.size(), format + ": " + pasted);
+                for (String literal : pasted) {
+                    assertFalse(literal.contains("\\"), literal);
+                }
+            }
+
+            // Pasted from the table, ROLLBACK PREPARED ends the tab's and no other.
+            String tab = rollbackLiterals(Cli.run(env(), "horizon").out()).stream()
+                    .filter(l -> {
+                        try {
+                            return gids.get(0).equals(server.queryString("SELECT " + l));
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }).findFirst().orElseThrow();
+            server.execute("ROLLBACK PREPARED " + tab);
+            assertEquals(gids.size() - 1, Integer.parseInt(server.queryString(
+                    "SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'it!_cli %'"
+                            + " ESCAPE '!'")));
+            assertTrue(server.queryBoolean("SELECT NOT EXISTS (SELECT FROM pg_prepared_xacts"
+                    + " WHERE gid = E'it_cli blocker\\t')"));
+        } finally {
+            try (var c = server.connect(); var st = c.createStatement()) {
+                List<String> left = new ArrayList<>();
+                try (var rs = st.executeQuery("SELECT quote_literal(gid) FROM pg_prepared_xacts"
+                        + " WHERE gid LIKE 'it!_cli %' ESCAPE '!'")) {
+                    while (rs.next()) {
+                        left.add(rs.getString(1));
+                    }
+                }
+                for (String literal : left) {
+                    st.execute("ROLLBACK PREPARED " + literal);
+                }
+            }
+        }
+    }
+
+    @Test
     void reapTerminatesAnIdleTransaction() throws Exception {
         Victim idleTx = victim("cli-idle-tx").idleInTransaction("SELECT 1");
         Victim idle = victim("cli-idle");
@@ -427,6 +491,35 @@ class CliIT {
         assertEquals(2, result.exitCode(), result.toString());
         assertEquals(stderr, result.err(), result.toString());
         assertEquals("", result.out(), result.toString());
+    }
+
+    /**
+     * Each text the runner printed between "ROLLBACK PREPARED " and " (or COMMIT PREPARED "
+     * in horizon's advice for an it_cli gid, as a person would copy it.
+     */
+    private static List<String> rollbackLiterals(String printed) {
+        List<String> literals = new ArrayList<>();
+        String from = "ROLLBACK PREPARED ";
+        for (int at = printed.indexOf(from); at >= 0; at = printed.indexOf(from, at + 1)) {
+            int start = at + from.length();
+            String literal = printed.substring(start,
+                    printed.indexOf(" (or COMMIT PREPARED ", start));
+            if (literal.contains("it_cli ")) {
+                literals.add(literal);
+            }
+        }
+        return literals;
+    }
+
+    /** {@code text} as a literal by the server's own quote_literal (an E'' one if needed). */
+    private static String quote(java.sql.Connection c, String text) throws Exception {
+        try (var ps = c.prepareStatement("SELECT quote_literal(?)")) {
+            ps.setString(1, text);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     private static List<String> cells(String line) {

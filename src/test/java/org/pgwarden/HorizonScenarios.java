@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,6 +54,7 @@ abstract class HorizonScenarios extends ScenarioBase {
             for (String command : commands) {
                 st.execute(command);
             }
+            st.execute("DELETE FROM warden.exemption WHERE name LIKE 'it\\_horizon%'");
         }
     }
 
@@ -205,6 +207,35 @@ abstract class HorizonScenarios extends ScenarioBase {
         assertTrue(rows.indexOf(held) < rows.indexOf(prepared), rows.toString());
     }
 
+    @Test
+    void anExemptHolderIsAdvisedATerminateThatChecksItsBackendStart() throws Exception {
+        String table = table("warden_it_horizon_exempt");
+        Victim snapshot = victim("horizon-exempt").idleInTransaction(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM " + table);
+        try (PreparedStatement ps = caller.prepareStatement("INSERT INTO warden.exemption"
+                + " (name, application_name, note) VALUES ('it_horizon_exempt', ?, 'it')")) {
+            ps.setString(1, snapshot.applicationName);
+            ps.executeUpdate();
+        }
+        String started = server.queryString("SELECT to_char(backend_start AT TIME ZONE 'UTC',"
+                + " 'YYYY-MM-DD HH24:MI:SS.US') FROM pg_stat_activity WHERE pid = "
+                + snapshot.pid);
+
+        HorizonRow held = only(client().horizonReport(caller),
+                r -> Objects.equals(r.pid(), snapshot.pid));
+
+        String terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE pid = " + snapshot.pid + " AND backend_start = '" + started + "+00'";
+        assertTrue(held.advice().startsWith("none by pgwarden: exempt ("), held.advice());
+        assertTrue(held.advice().endsWith("); " + terminate + " would release it, and ends no"
+                + " later backend given its pid"), held.advice());
+        // Another backend_start, as a later backend given the same pid would have: no signal.
+        assertEquals(List.of(), signalled(terminate.replace(started, "2000-01-01 00:00:00")));
+        // The advice, followed as written, ends the holder.
+        assertEquals(List.of(true), signalled(terminate));
+        assertEquals(SqlState.ADMIN_SHUTDOWN.code(), snapshot.nextStatementSqlState());
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     /** A prepared transaction that holds an xid and no lock on any table. */
@@ -221,6 +252,17 @@ abstract class HorizonScenarios extends ScenarioBase {
         for (int i = 0; i < 3; i++) {
             execute("SELECT txid_current()");
         }
+    }
+
+    /** What each row of {@code select}'s pg_terminate_backend returned. */
+    private List<Boolean> signalled(String select) throws SQLException {
+        List<Boolean> results = new ArrayList<>();
+        try (Statement st = caller.createStatement(); ResultSet rs = st.executeQuery(select)) {
+            while (rs.next()) {
+                results.add(rs.getBoolean(1));
+            }
+        }
+        return results;
     }
 
     private void execute(String sql) throws SQLException {

@@ -101,6 +101,36 @@ class InstallScriptIT {
     }
 
     @Test
+    void anInstallTellsTheOperatorOfAnExemptionAnyClientCanClaim() throws Exception {
+        if (!server.hasPlJava()) {
+            System.out.println("[pgwarden-it] SKIPPED InstallScriptIT claimable-exemption"
+                    + " case: PL/Java is not installed in this PostgreSQL");
+            Assumptions.abort("PL/Java is not installed");
+        }
+        Scripts.install(server);
+        server.execute("INSERT INTO warden.exemption (name, application_name, note)"
+                + " VALUES ('it_claimable', 'nightly-batch', 'matches a name any client may"
+                + " choose')");
+        try {
+            Scripts.Streams upgrade = Scripts.runApart(server, "install/install.sh");
+
+            assertEquals(0, upgrade.exitCode(), upgrade.errors());
+            assertTrue(upgrade.output().contains("pgwarden installed in database "),
+                    upgrade.output());
+            String warning = upgrade.errors().lines()
+                    .filter(l -> l.contains("WARNING:  exemptions that any client can claim: "))
+                    .findFirst().orElseThrow(() -> new AssertionError(
+                            "no warning on standard error:\n" + upgrade.errors()));
+            assertTrue(List.of(warning.substring(warning.indexOf("claim: ") + 7).split(", "))
+                    .contains("it_claimable"), warning);
+            // Shown, and only what the operator needs: PL/Java's advisory at COMMIT is not.
+            assertFalse(upgrade.errors().contains("JEP 411"), upgrade.errors());
+        } finally {
+            server.execute("DELETE FROM warden.exemption WHERE name = 'it_claimable'");
+        }
+    }
+
+    @Test
     void theArchiveScriptTrainsAJvmAndANewSessionMapsItsArchive() throws Exception {
         if (!server.hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT archive case:"

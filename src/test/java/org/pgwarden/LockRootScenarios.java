@@ -445,29 +445,38 @@ abstract class LockRootScenarios extends ScenarioBase {
         }
     }
 
-    /** An E'' literal of {@code text}, written independently of the code under test. */
+    /**
+     * A literal of {@code text} as the report writes it, written independently of the code
+     * under test: plain, or {@code U&'...' UESCAPE '!'} with the first of the escape
+     * characters that the text does not hold (else {@code !}, doubled) and each backslash,
+     * double quote, control or invisible character written through it. For texts whose
+     * invisible characters are ones {@link Escape} escapes.
+     */
     static String literal(String text) {
-        if (!text.contains("\\") && text.chars().noneMatch(LockRootScenarios::invisible)) {
+        if (text.codePoints().noneMatch(LockRootScenarios::escaped)) {
             return "'" + text.replace("'", "''") + "'";
         }
-        StringBuilder out = new StringBuilder("E'");
-        for (char ch : text.toCharArray()) {
-            if (ch == '\\' || ch == '\'') {
-                out.append('\\').append(ch);
-            } else if (invisible(ch)) {
-                out.append(String.format("\\u%04x", (int) ch));
+        String escape = List.of("!", "#", "&", "*", "/", "<", ">", "@", "^", "_", "|", "~")
+                .stream().filter(e -> !text.contains(e)).findFirst().orElse("!");
+        StringBuilder out = new StringBuilder("U&'");
+        text.codePoints().forEach(cp -> {
+            if (escape.equals(Character.toString(cp))) {
+                out.append(escape).append(escape);
+            } else if (cp == '\'') {
+                out.append("''");
+            } else if (escaped(cp)) {
+                out.append(escape).append(cp > 0xffff ? String.format("+%06X", cp)
+                        : String.format("%04X", cp));
             } else {
-                out.append(ch);
+                out.appendCodePoint(cp);
             }
-        }
-        return out.append('\'').toString();
+        });
+        return out.append("' UESCAPE '").append(escape).append('\'').toString();
     }
 
-    /** What PreparedBlockers escapes in a literal: controls and invisible characters. */
-    static boolean invisible(int ch) {
-        return Character.isISOControl(ch) || ch == 0xad || ch >= 0x200b && ch <= 0x200f
-                || ch >= 0x2028 && ch <= 0x202e || ch >= 0x2060 && ch <= 0x2069
-                || ch == 0xfeff;
+    /** What a literal writes through its escape character, among the texts tests use. */
+    static boolean escaped(int cp) {
+        return cp == '\\' || cp == '"' || Escape.escaped(cp);
     }
 
     static String lockExclusively(String table) {

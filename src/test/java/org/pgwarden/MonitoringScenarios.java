@@ -36,6 +36,10 @@ import org.postgresql.PGNotification;
 abstract class MonitoringScenarios extends ScenarioBase {
 
     private static final Duration DELIVERY = Duration.ofSeconds(10);
+    /** The usename of the audit rows the tests write themselves, which they delete. */
+    private static final String SUMMARY_ROWS = "it_summary";
+    /** A policy that exists and applies to nothing: the summary keeps its name. */
+    private static final String SUMMARY_POLICY = "it_summary";
 
     private final List<Listener> listeners = new ArrayList<>();
 
@@ -44,8 +48,9 @@ abstract class MonitoringScenarios extends ScenarioBase {
         for (Listener l : listeners) {
             l.conn.close();
         }
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_notify%'");
-        server.execute("DELETE FROM warden.action_log WHERE function = 'it_summary'");
+        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_notify%'"
+                + " OR name = '" + SUMMARY_POLICY + "'");
+        server.execute("DELETE FROM warden.action_log WHERE usename = '" + SUMMARY_ROWS + "'");
     }
 
     // ---- notifications ------------------------------------------------------------------
@@ -203,21 +208,24 @@ abstract class MonitoringScenarios extends ScenarioBase {
     @Test
     void theSummaryCountsByLabelOverTheLastHourAndDay() throws Exception {
         // One row per outcome, each with a detail where it has one, logged a minute ago;
-        // terminated also two hours and two days ago.
+        // terminated also two hours and two days ago: under a policy that exists.
+        summaryPolicy();
         for (Outcome o : Outcome.values()) {
-            logRow("it_p", "none", o.text("detail 'x'"), "1 minute");
+            logRow(SUMMARY_POLICY, "none", o.text("detail 'x'"), "1 minute");
         }
-        logRow(null, "terminate", Outcome.TERMINATED.label(), "2 hours");
-        logRow(null, "terminate", Outcome.TERMINATED.label(), "2 days");
-        Map<String, String> summary = summary("function = 'it_summary'");
+        logRow(SUMMARY_POLICY, "terminate", Outcome.TERMINATED.label(), "2 hours");
+        logRow(SUMMARY_POLICY, "terminate", Outcome.TERMINATED.label(), "2 days");
+        Map<String, String> summary = summary("policy = '" + SUMMARY_POLICY + "'");
 
         for (Outcome o : Outcome.values()) {
-            assertEquals("1 1", summary.remove("it_p/none/" + o.label()), o.name());
+            assertEquals("1 1", summary.remove(SUMMARY_POLICY + "/none/" + o.label()),
+                    o.name());
         }
-        assertEquals("0 1", summary.remove("/terminate/" + Outcome.TERMINATED.label()));
+        assertEquals("0 1", summary.remove(SUMMARY_POLICY + "/terminate/"
+                + Outcome.TERMINATED.label()));
         assertEquals(Map.of(), summary);
         assertEquals("1", server.queryString("SELECT count(*) FROM warden.action_summary"
-                + " WHERE function = 'it_summary' AND policy IS NULL"
+                + " WHERE policy = '" + SUMMARY_POLICY + "' AND action = 'terminate'"
                 + " AND last_logged_at BETWEEN now() - interval '2 hours 1 minute'"
                 + " AND now() - interval '1 hour 59 minutes'"),
                 "last_logged_at is the newest row's");
@@ -230,6 +238,53 @@ abstract class MonitoringScenarios extends ScenarioBase {
         assertEquals(Outcome.TERMINATED, rowFor(reap(), idle).outcome());
         assertEquals(before + 1, Long.parseLong(summary("function = 'reap_idle_in_tx'"
                 + " AND policy IS NULL").get(key).split(" ")[0]));
+    }
+
+    @Test
+    void aRowForgedThroughRecordActionsShowsOnlyLabelsPgwardenWrites() throws Exception {
+        String forger = role("warden_it_forger");
+        client().grantOperator(caller, forger);
+        String other = "function = 'other' AND policy = 'other' AND action = 'other'"
+                + " AND outcome = 'other'";
+        long before = Long.parseLong(summary(other).getOrDefault("other/other/other",
+                "0 0").split(" ")[1]);
+
+        try (Connection c = server.connect(forger, PASSWORD, "it-forger");
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT warden.record_actions(?::json)")) {
+            ps.setString(1, "[{\"run_id\":\"" + java.util.UUID.randomUUID() + "\","
+                    + "\"function\":\"it forged: alice\",\"policy\":\"it no such policy\","
+                    + "\"pid\":1,\"usename\":\"" + SUMMARY_ROWS + "\","
+                    + "\"action\":\"it forged: 10.0.0.1\","
+                    + "\"outcome\":\"SELECT secret FROM payroll\"}]");
+            ps.executeQuery().close();
+        }
+
+        assertEquals(before + 1, Long.parseLong(summary(other).get("other/other/other")
+                .split(" ")[1]));
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT function, policy, action, outcome"
+                        + " FROM warden.action_summary")) {
+            List<String> functions = new ArrayList<>(ActionSummaryTest.FUNCTIONS);
+            functions.add("other");
+            List<String> actions = new ArrayList<>(List.of("other"));
+            for (Action a : Action.values()) {
+                actions.add(a.label());
+            }
+            List<String> outcomes = new ArrayList<>(List.of("other"));
+            for (Outcome o : Outcome.values()) {
+                outcomes.add(o.label());
+            }
+            while (rs.next()) {
+                assertTrue(functions.contains(rs.getString(1)), rs.getString(1));
+                assertTrue(actions.contains(rs.getString(3)), rs.getString(3));
+                assertTrue(outcomes.contains(rs.getString(4)), rs.getString(4));
+                String policy = rs.getString(2);
+                assertTrue(policy == null || policy.equals("other") || server.queryBoolean(
+                        "SELECT EXISTS (SELECT FROM warden.policy WHERE name = "
+                                + "'" + policy.replace("'", "''") + "')"), policy);
+            }
+        }
     }
 
     @Test
@@ -266,8 +321,8 @@ abstract class MonitoringScenarios extends ScenarioBase {
                                 "outcome")) {
                             assertTrue(rs.getString(label) != null, label + " NULL for " + user);
                         }
-                        directCall |= "it_summary".equals(rs.getString("function"))
-                                && rs.getString("policy").isEmpty();
+                        directCall |= IdleTransactionReaper.FUNCTION.equals(
+                                rs.getString("function")) && rs.getString("policy").isEmpty();
                         rs.getDouble("last_logged_at_seconds");
                         assertTrue(!rs.wasNull(), "last_logged_at_seconds NULL");
                     }
@@ -326,20 +381,32 @@ abstract class MonitoringScenarios extends ScenarioBase {
         return counts;
     }
 
-    /** An audit row of function it_summary, written as the table's owner. */
+    /**
+     * An audit row of reap_idle_in_tx (under {@code policy}, or a direct call), written as
+     * the table's owner, of usename {@link #SUMMARY_ROWS}.
+     */
     private void logRow(String policy, String action, String outcome, String ago)
             throws SQLException {
         try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO warden.action_log (logged_at, run_id, function, policy, pid,
-                    action, outcome)
-                VALUES (clock_timestamp() - ?::interval, gen_random_uuid(), 'it_summary', ?,
-                    1, ?, ?)""")) {
+                    usename, action, outcome)
+                VALUES (clock_timestamp() - ?::interval, gen_random_uuid(), ?, ?, 1, ?, ?, ?)
+                """)) {
             ps.setString(1, ago);
-            ps.setString(2, policy);
-            ps.setString(3, action);
-            ps.setString(4, outcome);
+            ps.setString(2, IdleTransactionReaper.FUNCTION);
+            ps.setString(3, policy);
+            ps.setString(4, SUMMARY_ROWS);
+            ps.setString(5, action);
+            ps.setString(6, outcome);
             ps.executeUpdate();
         }
+    }
+
+    /** Policy {@link #SUMMARY_POLICY}, switched off: enforce() applies nothing of it. */
+    private void summaryPolicy() throws SQLException {
+        server.execute("INSERT INTO warden.policy (name, kind, threshold, enabled, usename)"
+                + " VALUES ('" + SUMMARY_POLICY + "', 'idle_in_tx', '1 day', false,"
+                + " 'warden_it_nobody')");
     }
 
     /** "policy/action/outcome" to "last_hour last_day" of the view's rows where cond. */

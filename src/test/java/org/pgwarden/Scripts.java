@@ -1,6 +1,7 @@
 package org.pgwarden;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -18,23 +19,49 @@ final class Scripts {
     private Scripts() {
     }
 
+    /** What a script printed on standard output and on standard error, and its exit. */
+    record Streams(int exitCode, String output, String errors) {
+    }
+
     static Result run(TestServer server, String script, String... args)
             throws IOException, InterruptedException {
-        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
-        List<String> command = new ArrayList<>(List.of("bash",
-                basedir.resolve(script).toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(server.libpqEnvironment());
-        pb.environment().put("PGWARDEN_JAR", System.getProperty("pgwarden.jar",
-                basedir.resolve("target/pgwarden.jar").toString()));
-        Process p = pb.start();
+        Process p = builder(server, script, args).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IOException(script + " did not finish in 120 s:\n" + output);
         }
         return new Result(p.exitValue(), output);
+    }
+
+    /** As {@link #run}, with standard error apart from standard output. */
+    static Streams runApart(TestServer server, String script, String... args)
+            throws IOException, InterruptedException {
+        Path errors = Files.createTempFile("pgwarden-script", ".err");
+        try {
+            Process p = builder(server, script, args)
+                    .redirectError(ProcessBuilder.Redirect.to(errors.toFile())).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(script + " did not finish in 120 s:\n" + output);
+            }
+            return new Streams(p.exitValue(), output, Files.readString(errors));
+        } finally {
+            Files.delete(errors);
+        }
+    }
+
+    private static ProcessBuilder builder(TestServer server, String script, String... args) {
+        Path basedir = Paths.get(System.getProperty("pgwarden.basedir", "."));
+        List<String> command = new ArrayList<>(List.of("bash",
+                basedir.resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(server.libpqEnvironment());
+        pb.environment().put("PGWARDEN_JAR", System.getProperty("pgwarden.jar",
+                basedir.resolve("target/pgwarden.jar").toString()));
+        return pb;
     }
 
     /**
