@@ -108,6 +108,9 @@ public final class HorizonReport {
                             || ' (the cancel aborts its transaction, which lets go of it),'
                             || ' end_long_transactions with one under '
                             || (m.now - h.xact_start)
+                    WHEN h.state = 'fastpath function call' AND h.xact_start IS NOT NULL
+                        THEN 'end_long_transactions would cancel, then terminate it with a'
+                            || ' threshold under ' || (m.now - h.xact_start)
                     ELSE %2$s
                 END
                 WHEN 'walsender' THEN 'hot_standby_feedback of the standby '

@@ -236,6 +236,21 @@ abstract class HorizonScenarios extends ScenarioBase {
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), snapshot.nextStatementSqlState());
     }
 
+    @Test
+    void aFastPathCallHoldingASnapshotIsAdvisedEndLongTransactions() throws Exception {
+        String table = table("warden_it_horizon_fastpath");
+        Victim fastPath = victim("horizon-fastpath").idleInTransaction(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM " + table);
+        fastPath.startFastPathSleep(60);
+
+        HorizonRow held = only(client().horizonReport(caller),
+                r -> Objects.equals(r.pid(), fastPath.pid));
+
+        assertEquals("fastpath function call", held.state());
+        assertTrue(held.advice().startsWith("end_long_transactions would cancel, then terminate"
+                + " it with a threshold under "), held.advice());
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     /** A prepared transaction that holds an xid and no lock on any table. */
