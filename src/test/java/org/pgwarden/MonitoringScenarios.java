@@ -20,8 +20,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -517,43 +515,28 @@ abstract class MonitoringScenarios extends ScenarioBase {
     }
 
     /**
-     * The one entry of docs/postgres_exporter-queries.yaml, read by a parser that knows the
-     * file's shape: the namespace, the query (a literal block) and each metric's usage.
+     * The one entry of docs/postgres_exporter-queries.yaml, read with SnakeYAML as the
+     * exporter reads it: the namespace, the query and each metric's usage.
      */
     private record ExporterQuery(String namespace, String sql, Map<String, String> usages) {
 
+        @SuppressWarnings("unchecked")
         static ExporterQuery read(Path file) throws Exception {
-            List<String> lines = Files.readAllLines(file);
-            String namespace = null;
-            StringBuilder sql = new StringBuilder();
-            Map<String, String> usages = new java.util.LinkedHashMap<>();
-            Pattern metric = Pattern.compile("^    - (\\w+):$");
-            Pattern usage = Pattern.compile("^        usage: \"(\\w+)\"$");
-            String current = null;
-            boolean inQuery = false;
-            for (String line : lines) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                if (!line.startsWith(" ")) {
-                    assertEquals(null, namespace, "one entry in " + file);
-                    namespace = line.substring(0, line.length() - 1);
-                    continue;
-                }
-                if (inQuery && line.startsWith("    ")) {
-                    sql.append(line.substring(4)).append('\n');
-                    continue;
-                }
-                inQuery = line.equals("  query: |");
-                Matcher m = metric.matcher(line);
-                Matcher u = usage.matcher(line);
-                if (m.matches()) {
-                    current = m.group(1);
-                } else if (u.matches()) {
-                    usages.put(current, u.group(1));
-                }
+            Map<String, Object> entries;
+            try (var in = Files.newBufferedReader(file)) {
+                entries = new org.yaml.snakeyaml.Yaml(
+                        new org.yaml.snakeyaml.constructor.SafeConstructor(
+                                new org.yaml.snakeyaml.LoaderOptions())).load(in);
             }
-            return new ExporterQuery(namespace, sql.toString(), usages);
+            assertEquals(1, entries.size(), "one entry in " + file);
+            String namespace = entries.keySet().iterator().next();
+            Map<String, Object> entry = (Map<String, Object>) entries.get(namespace);
+            Map<String, String> usages = new java.util.LinkedHashMap<>();
+            for (Map<String, Map<String, String>> metric
+                    : (List<Map<String, Map<String, String>>>) entry.get("metrics")) {
+                metric.forEach((name, spec) -> usages.put(name, spec.get("usage")));
+            }
+            return new ExporterQuery(namespace, (String) entry.get("query"), usages);
         }
     }
 }
