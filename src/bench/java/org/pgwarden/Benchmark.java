@@ -49,7 +49,8 @@ public final class Benchmark {
             SELECT a.pid, a.datname, a.usename, a.application_name, a.client_addr,
                    a.backend_type, a.state, a.wait_event_type, a.wait_event, a.backend_start,
                    clock_timestamp() - a.backend_start, clock_timestamp() - a.xact_start,
-                   clock_timestamp() - a.query_start, clock_timestamp() - a.state_change,
+                   age(a.backend_xmin), clock_timestamp() - a.query_start,
+                   clock_timestamp() - a.state_change,
                    '{}'::integer[], 0, NULL::text, left(a.query, 100),
                    'cancel_long_running would cancel it with a threshold under '
                        || (clock_timestamp() - a.query_start)::text
@@ -255,7 +256,7 @@ public final class Benchmark {
         }
         String call = "SELECT * FROM pg_temp.bench_shape_only()";
         Samples[] s = pairs(warden, call, plain, PLAIN_REPORT, Math.max(rounds, 15));
-        tableRow("W1 report, warm", "N = " + n + ": backend_report's 19 columns, no logic", s,
+        tableRow("W1 report, warm", "N = " + n + ": backend_report's 20 columns, no logic", s,
                 "", null);
     }
 
