@@ -245,7 +245,7 @@ public final class Benchmark {
     }
 
     /**
-     * What any report of backend_report's shape costs: the same 19 columns straight from
+     * What any report of backend_report's shape costs: the same 20 columns straight from
      * pg_stat_activity, with no lock graph, exemptions, policies, privileges or advice, in a
      * PL/pgSQL function like backend_report. The gap between this and the plain query is
      * the price of the columns alone.
