@@ -451,13 +451,6 @@ abstract class PolicyScenarios extends ScenarioBase {
         }
     }
 
-    long scalar(String sql) throws SQLException {
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 
     static long purgeLog(Connection caller, String olderThan) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(

@@ -356,11 +356,4 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         }
     }
 
-    long scalar(String sql) throws SQLException {
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }

@@ -275,4 +275,13 @@ abstract class ScenarioBase {
             return rs.getInt(1);
         }
     }
+
+    /** The one bigint of {@code sql}, read in a session of its own. */
+    long scalar(String sql) throws SQLException {
+        try (Connection c = server.connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

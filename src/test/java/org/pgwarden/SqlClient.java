@@ -104,13 +104,7 @@ final class SqlClient implements WardenClient {
                 "SELECT * FROM warden.horizon_report()");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new HorizonRow(rs.getString("holder"),
-                        rs.getObject("pid", Integer.class), rs.getString("name"),
-                        rs.getString("usename"), rs.getString("datname"),
-                        rs.getString("state"), rs.getString("plugin"), rs.getString("xid"),
-                        rs.getString("xid_kind"), rs.getInt("xid_age"),
-                        rs.getString("held_since"), rs.getString("held_for"),
-                        rs.getString("advice")));
+                rows.add(HorizonReport.read(rs));
             }
         }
         return rows;
