@@ -1,0 +1,49 @@
+package org.pgwarden.cli;
+
+import java.sql.SQLException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * What an error says, read as psql would show it: from pgjdbc's structured copy of the
+ * server's ErrorResponse where there is one (pgwarden's own errors are raised by the server
+ * too, ServerMessages), never by parsing pgjdbc's rendering of it, which prefixes the severity
+ * and appends the detail, hint and context on further lines.
+ */
+final class ServerError {
+
+    private ServerError() {
+    }
+
+    /** The primary message, without severity, detail or context. */
+    static String message(SQLException e) {
+        ServerErrorMessage server = server(e);
+        if (server != null && server.getMessage() != null) {
+            return server.getMessage();
+        }
+        String text = e.getMessage() == null ? e.toString() : e.getMessage();
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** The server's DETAIL field, or null. */
+    static String detail(SQLException e) {
+        ServerErrorMessage server = server(e);
+        return server == null ? null : server.getDetail();
+    }
+
+    /**
+     * Whether pgjdbc could not open a socket to the server at all: it then says only "The
+     * connection attempt failed." and keeps the reason (psql's "No such file or directory")
+     * in the cause.
+     */
+    static boolean socketNotOpened(SQLException e) {
+        return e instanceof PSQLException && server(e) == null
+                && PSQLState.CONNECTION_UNABLE_TO_CONNECT.getState().equals(e.getSQLState());
+    }
+
+    private static ServerErrorMessage server(SQLException e) {
+        return e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+    }
+}
