@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * pgwarden against plain SQL, inside a throwaway cluster with PL/Java: warm reports, cold
  * starts, reaping, memory, and the scheduled run that finds nothing to do; and the runner in
  * watch mode against a pg_cron run in a new session (W5, {@link WatchCost}). Run it with
- * {@code mvn -B -q -Pbench -DskipTests package exec:exec} (README, "Benchmarks"); it is no
+ * {@code mvn -B -q -Pbench -DskipTests package exec:exec} (TESTING.md, "Benchmarks"); it is no
  * part of {@code mvn verify}. Every figure is the median of at least five runs, and every
  * ratio the median of ratios of pairs measured one right after the other, in alternating
  * order, since the machines it runs on are shared.
@@ -163,7 +163,7 @@ public final class Benchmark {
             fail("PL/Java is not installed in this PostgreSQL (" + server.bindir + ": no pljava"
                     + " in pg_available_extensions). pgwarden's functions run inside the"
                     + " server through PL/Java, so there is nothing to measure: install"
-                    + " PL/Java 1.6 (README, Requirements) and run the benchmark again.");
+                    + " PL/Java 1.6 (docs/install.md, Requirements) and run the benchmark again.");
         }
         log("installing pgwarden with install/install.sh");
         Scripts.install(server);
