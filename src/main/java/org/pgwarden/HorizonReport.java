@@ -97,18 +97,18 @@ public final class HorizonReport {
                 WHEN 'client backend' THEN CASE
                     WHEN h.exemption IS NOT NULL
                         THEN 'none by pgwarden: exempt (' || h.exemption || '); ' || %2$s
-                    WHEN h.state IN ('idle in transaction', 'idle in transaction (aborted)')
+                    WHEN %3$s
                         THEN 'reap_idle_in_tx would terminate it with a threshold under '
                             || (m.now - h.state_change)
                             || ', end_long_transactions with one under '
                             || (m.now - h.xact_start)
-                    WHEN h.state = 'active'
+                    WHEN %4$s
                         THEN 'cancel_long_running would cancel it with a threshold under '
                             || (m.now - h.query_start)
                             || ' (the cancel aborts its transaction, which lets go of it),'
                             || ' end_long_transactions with one under '
                             || (m.now - h.xact_start)
-                    WHEN h.state = 'fastpath function call' AND h.xact_start IS NOT NULL
+                    WHEN h.state = '%5$s' AND h.xact_start IS NOT NULL
                         THEN 'end_long_transactions would cancel, then terminate it with a'
                             || ' threshold under ' || (m.now - h.xact_start)
                     ELSE %2$s
@@ -194,7 +194,9 @@ public final class HorizonReport {
     /** The report's statement, with exemptions if pgwarden's tables are installed. */
     static String query(boolean tables) {
         return QUERY.formatted(
-                BACKEND_ADVICE.formatted(SqlLiteral.of("h.application_name"), TERMINATE),
+                BACKEND_ADVICE.formatted(SqlLiteral.of("h.application_name"), TERMINATE,
+                        Selection.IDLE_IN_TRANSACTION.inState("h.state"),
+                        Selection.LONG_RUNNING.inState("h.state"), States.FASTPATH),
                 ActivitySql.exemption(tables),
                 PREPARED_ADVICE.formatted(SqlLiteral.of("p.gid"),
                         SqlLiteral.of("p.database::text")),

@@ -37,8 +37,8 @@ class DistArchiveIT {
             BASE + "install/vmoptions.md", BASE + "install/pgwarden-watch.service",
             BASE + "install/pgwarden-watch.env", BASE + "docker/runner.Dockerfile",
             BASE + "sql/schema.sql",
-            BASE + "sql/functions.sql", BASE + "sql/backend_report.sql",
-            BASE + "sql/remove.sql"));
+            BASE + "sql/functions.sql", BASE + "sql/generated/backend_report.sql",
+            BASE + "sql/generated/horizon_report.sql", BASE + "sql/remove.sql"));
 
     private final Path dist = Paths.get(System.getProperty("pgwarden.dist",
             "target/pgwarden-" + VERSION + "-dist"));
