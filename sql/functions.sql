@@ -12,8 +12,9 @@
  * function of the same name without the suffix turns them back into typed rows. A set of
  * composite rows straight from Java would need PL/Java's ResultSetProvider, whose API jar
  * no registry this build can reach publishes. warden.backend_report, which signals nothing,
- * is PL/pgSQL generated from the core's statement (org.pgwarden.ReportFunction); the build
- * puts it after this file. The type of its rows is here.
+ * is PL/pgSQL generated from the core's statement (org.pgwarden.ReportFunction) into
+ * sql/generated/backend_report.sql; the build puts it after this file. The type of its rows
+ * is here.
  *
  * PL/Java loads a function's classes as the calling role, reading sqlj's tables. When
  * CREATE EXTENSION pljava creates the sqlj schema itself, PL/Java skips its own
@@ -138,17 +139,16 @@ CREATE FUNCTION warden.enforce_json(dry_run boolean)
 /*
  * Most scheduled runs find nothing to do, and every pg_cron run is a new session whose first
  * Java call starts a JVM (docs/benchmarks.md). So each function first asks plain SQL whether
- * anything could be selected, and starts Java only then. The question is wider than Java's:
- * it ignores filters, exemptions and privileges, and for blockers asks only whether any
- * backend waits for a lock (the roots Java looks for are found from those waits). Like
- * Java it asks about client backends only: a streaming walsender is always active since
- * its START_REPLICATION, and must not start a JVM in every scheduled run. Arguments
- * Java would refuse always go to Java, which raises 22023 for them: warden.interval_problem
- * is the core's own rule (org.pgwarden.IntervalRule), and an accepted interval is compared
- * as the fixed length the core binds, extract(epoch) seconds, so a day is 24 hours in any
- * TimeZone. CASE decides in order: the comparison never sees a refused interval, whose
- * arithmetic could overflow. The cached pg_stat_activity of the caller's transaction is
- * cleared first, as the Java core does.
+ * anything could be selected (warden.backends_due in schema.sql, generated from the core's
+ * selection), and starts Java only then. The question is wider than Java's: it ignores
+ * filters, exemptions and privileges, and for blockers asks only whether any backend waits
+ * for a lock (the roots Java looks for are found from those waits). Like Java it asks about
+ * client backends only: a streaming walsender is always active since its
+ * START_REPLICATION, and must not start a JVM in every scheduled run. Arguments Java would
+ * refuse always go to Java, which raises 22023 for them: warden.interval_problem is the
+ * core's own rule (org.pgwarden.IntervalRule). CASE decides in order: the comparison never
+ * sees a refused interval, whose arithmetic could overflow. The cached pg_stat_activity of
+ * the caller's transaction is cleared first, as the Java core does.
  */
 CREATE FUNCTION warden.cancel_long_running(
         threshold interval,
@@ -163,13 +163,7 @@ CREATE FUNCTION warden.cancel_long_running(
                     OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
                     OR warden.interval_problem(''grace'', grace) IS NOT NULL
                 THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
-                WHEN EXISTS (
-                        SELECT FROM pg_catalog.pg_stat_activity AS a
-                        WHERE a.backend_type = ''client backend''
-                          AND a.state = ''active''
-                          AND a.query_start < pg_catalog.clock_timestamp()
-                              - extract(epoch FROM threshold)::float8 * interval ''1 second''
-                          AND a.pid <> pg_catalog.pg_backend_pid())
+                WHEN warden.backends_due(''long_running'', threshold)
                 THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';
@@ -185,14 +179,7 @@ CREATE FUNCTION warden.reap_idle_in_tx(
             CASE WHEN dry_run IS NULL OR only_blocking IS NULL
                     OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
                 THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
-                WHEN EXISTS (
-                        SELECT FROM pg_catalog.pg_stat_activity AS a
-                        WHERE a.backend_type = ''client backend''
-                          AND a.state IN (''idle in transaction'',
-                                ''idle in transaction (aborted)'')
-                          AND a.state_change < pg_catalog.clock_timestamp()
-                              - extract(epoch FROM threshold)::float8 * interval ''1 second''
-                          AND a.pid <> pg_catalog.pg_backend_pid())
+                WHEN warden.backends_due(''idle_in_tx'', threshold)
                 THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
                 ELSE ''[]''
             END::pg_catalog.json)';
@@ -208,15 +195,11 @@ CREATE FUNCTION warden.terminate_blockers(
             CASE WHEN dry_run IS NULL
                     OR warden.interval_problem(''threshold'', min_wait) IS NOT NULL
                     OR warden.interval_problem(''grace'', grace) IS NOT NULL
-                    OR EXISTS (
-                        SELECT FROM pg_catalog.pg_stat_activity AS a
-                        WHERE a.wait_event_type = ''Lock'')
+                    OR warden.backends_due(''blockers'', min_wait)
                 THEN warden.terminate_blockers_json(min_wait, grace, dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';
 
-/* A failed transaction block shows no xact_start: it is measured from its failed
-   statement (org.pgwarden.Selection.LONG_TRANSACTION). */
 CREATE FUNCTION warden.end_long_transactions(
         threshold interval,
         grace interval DEFAULT '5 seconds',
@@ -229,20 +212,14 @@ CREATE FUNCTION warden.end_long_transactions(
                     OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
                     OR warden.interval_problem(''grace'', grace) IS NOT NULL
                 THEN warden.end_long_transactions_json(threshold, grace, dry_run)
-                WHEN EXISTS (
-                        SELECT FROM pg_catalog.pg_stat_activity AS a
-                        WHERE a.backend_type = ''client backend''
-                          AND coalesce(a.xact_start, a.query_start)
-                              < pg_catalog.clock_timestamp()
-                              - extract(epoch FROM threshold)::float8 * interval ''1 second''
-                          AND a.state IN (''active'', ''fastpath function call'',
-                                ''idle in transaction'', ''idle in transaction (aborted)'')
-                          AND a.pid <> pg_catalog.pg_backend_pid())
+                WHEN warden.backends_due(''long_transaction'', threshold)
                 THEN warden.end_long_transactions_json(threshold, grace, dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';
 
-/* The same for every enabled policy at once. A NULL dry_run goes to Java. */
+/* The same for every enabled policy at once: warden.backends_due is true for a kind this
+   release lacks and for a threshold it refuses, which Java refuses naming the policy. A NULL
+   dry_run goes to Java. */
 CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -251,32 +228,8 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
             CASE WHEN dry_run IS NULL OR EXISTS (
                     SELECT FROM warden.policy AS p
                     WHERE p.enabled
-                      AND (p.kind NOT IN (''idle_in_tx'', ''long_running'', ''blockers'',
-                                ''long_transaction'')
-                           OR warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
-                           OR warden.interval_problem(''grace'', p.grace) IS NOT NULL))
-                THEN warden.enforce_json(dry_run)
-                WHEN EXISTS (
-                    SELECT FROM warden.policy AS p
-                    JOIN pg_catalog.pg_stat_activity AS a ON CASE p.kind
-                        WHEN ''idle_in_tx'' THEN a.backend_type = ''client backend''
-                            AND a.state IN (''idle in transaction'',
-                                ''idle in transaction (aborted)'')
-                            AND a.state_change < pg_catalog.clock_timestamp()
-                                - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
-                        WHEN ''long_running'' THEN a.backend_type = ''client backend''
-                            AND a.state = ''active''
-                            AND a.query_start < pg_catalog.clock_timestamp()
-                                - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
-                        WHEN ''long_transaction'' THEN a.backend_type = ''client backend''
-                            AND a.state IN (''active'', ''fastpath function call'',
-                                ''idle in transaction'', ''idle in transaction (aborted)'')
-                            AND coalesce(a.xact_start, a.query_start)
-                                < pg_catalog.clock_timestamp()
-                                - extract(epoch FROM p.threshold)::float8 * interval ''1 second''
-                        ELSE a.wait_event_type = ''Lock''
-                    END
-                    WHERE p.enabled AND a.pid <> pg_catalog.pg_backend_pid())
+                      AND (warden.interval_problem(''grace'', p.grace) IS NOT NULL
+                           OR warden.backends_due(p.kind, p.threshold)))
                 THEN warden.enforce_json(dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';

@@ -19,10 +19,11 @@ DO 'BEGIN
     END IF;
 END';
 
-/* One home database per cluster (org.pgwarden.Home, which generates this block and checks
-   every call): refused in another database while the home exists, else claimed for this
-   one on the cluster-wide role. Run this file in one transaction that stops at the first
+/* One home database per cluster (org.pgwarden.Home, from which this block is generated,
+   and which checks every call): refused in another database while the home exists, else
+   claimed for this one on the cluster-wide role. Run this file in one transaction that stops at the first
    error (psql -v ON_ERROR_STOP=1 -1 -f), as the deployment descriptor always is. */
+/* BEGIN GENERATED home_claim: do not edit, see GeneratedSqlTest */
 DO 'DECLARE
     home text := (SELECT pg_catalog.quote_ident(d.datname)
      FROM pg_catalog.pg_roles AS r, pg_catalog.pg_database AS d
@@ -41,6 +42,7 @@ BEGIN
         ''pgwarden home database: '' || (SELECT d.oid FROM pg_catalog.pg_database AS d
                      WHERE d.datname = pg_catalog.current_database()));
 END';
+/* END GENERATED home_claim */
 
 CREATE SCHEMA IF NOT EXISTS warden;
 COMMENT ON SCHEMA warden IS 'pgwarden: cancel and terminate problem backends safely';
@@ -60,8 +62,8 @@ COMMENT ON ROLE warden_exempt_tools IS
 protect a tool''s session only when its role is a member of this role.';
 
 /* The one reading of every interval pgwarden takes: NULL when acceptable, else what the
-   value must be. Generated from org.pgwarden.IntervalRule, which the core runs too:
-   IntervalRuleTest fails when the two differ. */
+   value must be. Generated from org.pgwarden.IntervalRule, which the core runs too. */
+/* BEGIN GENERATED interval_problem: do not edit, see GeneratedSqlTest */
 CREATE OR REPLACE FUNCTION warden.interval_problem(use text, v interval)
     RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -83,10 +85,60 @@ CREATE OR REPLACE FUNCTION warden.interval_problem(use text, v interval)
     WHEN use = ''grace'' AND extract(epoch FROM v) > 600
         THEN ''must be at most 10 minutes''
 END';
+/* END GENERATED interval_problem */
 COMMENT ON FUNCTION warden.interval_problem(text, interval) IS
 'pgwarden''s rule for thresholds (use ''threshold'') and grace periods (use ''grace''): NULL
 if v is acceptable, else what it must be. An interval is a fixed length: days count as 24
 hours; month and year parts, mixed signs and infinity are refused.';
+
+/* What the SQL wrappers (functions.sql) ask before they start a JVM: whether a policy of a
+   kind with a threshold could select any backend now. Most scheduled runs find nothing to
+   do, and every pg_cron run is a new session whose first Java call starts a JVM. Generated
+   from the core's definitions (org.pgwarden.PolicyKind.couldSelect: the state sets of
+   Selection, the interval reading of IntervalRule), so that it and the Java selection
+   cannot drift; wider than the selection, never narrower. True for a threshold
+   warden.interval_problem refuses and for a kind this release lacks: Java refuses them. */
+/* BEGIN GENERATED backends_due: do not edit, see GeneratedSqlTest */
+CREATE OR REPLACE FUNCTION warden.backends_due(kind text, threshold interval)
+    RETURNS boolean LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS 'SELECT CASE
+    WHEN warden.interval_problem(''threshold'', threshold) IS NOT NULL THEN true
+    WHEN kind = ''blockers'' THEN EXISTS (
+        SELECT FROM pg_catalog.pg_stat_activity AS a
+        WHERE a.wait_event_type = ''Lock'')
+    WHEN kind = ''idle_in_tx'' THEN EXISTS (
+        SELECT FROM pg_catalog.pg_stat_activity AS a
+        WHERE a.backend_type = ''client backend''
+          AND a.state IN (''idle in transaction'', ''idle in transaction (aborted)'')
+          AND a.state_change < pg_catalog.clock_timestamp()
+              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
+          AND a.pid <> pg_catalog.pg_backend_pid())
+    WHEN kind = ''long_running'' THEN EXISTS (
+        SELECT FROM pg_catalog.pg_stat_activity AS a
+        WHERE a.backend_type = ''client backend''
+          AND a.state = ''active''
+          AND a.query_start < pg_catalog.clock_timestamp()
+              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
+          AND a.pid <> pg_catalog.pg_backend_pid())
+    WHEN kind = ''long_transaction'' THEN EXISTS (
+        SELECT FROM pg_catalog.pg_stat_activity AS a
+        WHERE a.backend_type = ''client backend''
+          AND a.state IN (''active'', ''fastpath function call'', ''idle in transaction'', ''idle in transaction (aborted)'')
+          AND CASE WHEN a.state = ''idle in transaction (aborted)''
+               THEN coalesce(a.xact_start, a.query_start)
+               ELSE a.xact_start END < pg_catalog.clock_timestamp()
+              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
+          AND a.pid <> pg_catalog.pg_backend_pid())
+    ELSE true
+END';
+/* END GENERATED backends_due */
+COMMENT ON FUNCTION warden.backends_due(text, interval) IS
+'Internal: whether a policy of this kind with this threshold could select a backend now
+(ignoring filters, exemptions and privileges), or Java must see the call; the SQL wrappers
+start a JVM only then.';
+REVOKE ALL ON FUNCTION warden.backends_due(text, interval) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION warden.backends_due(text, interval) TO warden_operator;
 
 /* Created with its default rows only once, so that an upgrade keeps what the operator
    added, changed or deleted. A default row's pattern is the tool's name with its _ made
@@ -143,8 +195,7 @@ GRANT SELECT ON warden.exemption TO warden_operator;
 
 CREATE TABLE IF NOT EXISTS warden.policy (
     name text PRIMARY KEY,
-    kind text NOT NULL
-        CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers', 'long_transaction')),
+    kind text NOT NULL,
     threshold interval NOT NULL,
     escalate boolean NOT NULL DEFAULT false,
     grace interval NOT NULL DEFAULT '5 seconds',
@@ -164,10 +215,13 @@ datname_like as LIKE patterns; member_of a role (NULL matches any; no filter, ev
 session).';
 GRANT SELECT ON warden.policy TO warden_operator;
 
-/* Earlier releases' CHECK on kind lacks long_transaction: replaced, and the rows stay. */
+/* The kinds of org.pgwarden.PolicyKind, added again on every install: earlier releases'
+   CHECK lacks long_transaction, and is replaced while the rows stay. */
+/* BEGIN GENERATED policy_kind_check: do not edit, see GeneratedSqlTest */
 ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_kind_check;
 ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check
-    CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers', 'long_transaction'));
+    CHECK (kind IN ('blockers', 'idle_in_tx', 'long_running', 'long_transaction'));
+/* END GENERATED policy_kind_check */
 
 /* Earlier releases checked the intervals with CHECKs of another reading (a month as 30
    days): the trigger below replaces them. Rows they let in stay, and enforce() refuses to
@@ -326,11 +380,14 @@ CREATE TRIGGER check_match_columns BEFORE INSERT OR UPDATE ON warden.policy
  */
 ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS query text;
 ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS mode text NOT NULL DEFAULT 'enforce';
-/* Added again on every install, like the kind's: enforce() refuses a mode it does not
-   know, and an install fails on such a row rather than keep it. */
+/* The modes of org.pgwarden.PolicyMode, added again on every install, like the kinds:
+   enforce() refuses a mode it does not know, and an install fails on such a row rather than
+   keep it. */
+/* BEGIN GENERATED policy_mode_check: do not edit, see GeneratedSqlTest */
 ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_mode_check;
 ALTER TABLE warden.policy ADD CONSTRAINT policy_mode_check
     CHECK (mode IN ('enforce', 'observe'));
+/* END GENERATED policy_mode_check */
 COMMENT ON COLUMN warden.policy.query IS
 'A POSIX regular expression (the ~ operator; (?i) at its start ignores case) that the text
 of the statement the backend runs must contain a match for; NULL matches any. The text is
@@ -399,7 +456,9 @@ reports that concurrent build for the backend.';
    default concurrent_index_builds row, while its pattern is the one installed, is left
    out: a client claims it only by running a concurrent index build, what it protects
    (its text counts only while the server reports the build), where a name claims
-   protection for anything. */
+   protection for anything. Generated: which exemptions any client can claim is
+   org.pgwarden.SessionMatch's rule, which the report and the functions use too. */
+/* BEGIN GENERATED exemption_warnings: do not edit, see GeneratedSqlTest */
 DO 'DECLARE
     r record;
     names text;
@@ -422,7 +481,8 @@ BEGIN
             MESSAGE = format(''exemption "%s" protects every session'', r.name);
     END LOOP;
     SELECT string_agg(e.name, '', '' ORDER BY e.name) INTO names FROM warden.exemption AS e
-    WHERE num_nonnulls(e.usename, e.usename_like, e.member_of, e.client_addr) = 0
+    WHERE (e.usename IS NULL AND e.usename_like IS NULL AND e.member_of IS NULL
+            AND e.client_addr IS NULL)
       AND NOT (e.query IS NOT DISTINCT FROM warden.concurrent_index_builds()
                AND num_nonnulls(e.application_name, e.application_name_like, e.datname,
                    e.datname_like) = 0);
@@ -435,6 +495,7 @@ BEGIN
                 || '' warden_exempt_tools, a role to grant to the roles of your tools.'';
     END IF;
 END';
+/* END GENERATED exemption_warnings */
 
 /* What enforce() locks so that two runs never act at once (org.pgwarden.EnforceLock): one
    row that only operators may lock (FOR UPDATE needs UPDATE), where an advisory lock could
@@ -529,8 +590,9 @@ HAVING max(id) > coalesce(pg_catalog.pg_sequence_last_value('warden.action_log_i
    the view. outcome is the label without its detail (an exemption's note, a gid, pids), so
    that a metric's labels stay few. An operator may write any text into a row through
    warden.record_actions: a label is a value pgwarden writes (the CASEs are generated from
-   org.pgwarden.Outcome and Action; ActionSummaryTest checks the copy) or a policy that
+   org.pgwarden.Outcome and Action by ActionSummaryView, a test source) or a policy that
    exists, else other, so that no label names a session or grows without bound. */
+/* BEGIN GENERATED action_summary: do not edit, see GeneratedSqlTest */
 CREATE OR REPLACE VIEW warden.action_summary AS
 SELECT CASE
            WHEN a.function IN ('reap_idle_in_tx', 'cancel_long_running', 'terminate_blockers',
@@ -574,6 +636,7 @@ SELECT CASE
 FROM warden.action_log AS a
 WHERE a.logged_at > pg_catalog.now() - interval '1 day'
 GROUP BY 1, 2, 3, 4;
+/* END GENERATED action_summary */
 COMMENT ON VIEW warden.action_summary IS
 'pgwarden''s actions for monitoring: per function, policy (NULL outside enforce()), action
 and outcome (its label, without the detail warden.action_log keeps), the rows of

@@ -31,8 +31,8 @@ final class ActivitySql {
                            ELSE w.query_start
                        END AS wait_start
                 FROM %s AS w
-                WHERE w.wait_event_type = 'Lock'
-            )""".formatted(activity);
+                WHERE %s
+            )""".formatted(activity, Selection.waitsForLock("w"));
     }
 
     /**

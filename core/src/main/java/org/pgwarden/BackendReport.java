@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * The work of {@code warden.backend_report}: one SQL statement that the core runs over any
  * connection and that the build also installs as the PL/pgSQL function itself
- * ({@link ReportFunction}), so that a report, which signals nothing, costs about what the
- * hand-written pg_stat_activity query costs and starts no JVM in the caller's session
- * (docs/benchmarks.md, W1).
+ * (sql/generated/backend_report.sql, written by the tests' ReportFunction), so that a
+ * report, which signals nothing, costs about what the hand-written pg_stat_activity query
+ * costs and starts no JVM in the caller's session (docs/benchmarks.md, W1).
  */
 public final class BackendReport {
 
@@ -85,16 +85,16 @@ public final class BackendReport {
                    m.now - a.query_start AS query_age, m.now - a.state_change AS state_age,
                    CASE
                        WHEN j.blockers_policy IS NOT NULL AND b.waiters > 0
-                           AND a.wait_event_type IS DISTINCT FROM 'Lock' THEN 'blockers'
+                           AND NOT coalesce(%17$s, false) THEN %13$s
                        WHEN j.idle_policy IS NOT NULL
-                           AND a.state IN ('idle in transaction', 'idle in transaction (aborted)')
+                           AND %18$s
                            AND (j.tx_policy IS NULL OR a.state_change < m.now - j.idle_fixed)
-                           THEN 'idle_in_tx'
-                       WHEN j.long_policy IS NOT NULL AND a.state = 'active'
+                           THEN %14$s
+                       WHEN j.long_policy IS NOT NULL AND %19$s
                            AND (j.tx_policy IS NULL OR a.query_start < m.now - j.long_fixed)
-                           THEN 'long_running'
+                           THEN %15$s
                        WHEN j.tx_policy IS NOT NULL AND %11$s IS NOT NULL
-                           THEN 'long_transaction'
+                           THEN %16$s
                    END AS policy_kind, %11$s AS tx_start,
                    j.tx_policy, j.tx_threshold, j.tx_fixed,
                    j.blockers_policy, j.blockers_threshold, j.idle_policy, j.idle_threshold,
@@ -115,23 +115,25 @@ public final class BackendReport {
         ),
         reported AS (
             SELECT f.*,
-                   CASE f.policy_kind WHEN 'blockers' THEN f.blockers_policy
-                       WHEN 'idle_in_tx' THEN f.idle_policy
-                       WHEN 'long_transaction' THEN f.tx_policy ELSE f.long_policy
+                   CASE f.policy_kind WHEN %13$s THEN f.blockers_policy
+                       WHEN %14$s THEN f.idle_policy
+                       WHEN %15$s THEN f.long_policy
+                       WHEN %16$s THEN f.tx_policy
                    END AS policy_name,
-                   CASE f.policy_kind WHEN 'blockers' THEN f.blockers_threshold
-                       WHEN 'idle_in_tx' THEN f.idle_threshold
-                       WHEN 'long_transaction' THEN f.tx_threshold ELSE f.long_threshold
+                   CASE f.policy_kind WHEN %13$s THEN f.blockers_threshold
+                       WHEN %14$s THEN f.idle_threshold
+                       WHEN %15$s THEN f.long_threshold
+                       WHEN %16$s THEN f.tx_threshold
                    END AS policy_threshold,
-                   f.policy_kind = 'long_running' AND f.long_escalate AS policy_escalate,
+                   f.policy_kind = %15$s AND f.long_escalate AS policy_escalate,
                    CASE f.policy_kind
-                       WHEN 'blockers' THEN EXISTS (
+                       WHEN %13$s THEN EXISTS (
                            SELECT FROM waits AS w
                            WHERE f.pid = ANY (w.blockers)
                              AND w.wait_start < f.now - %6$s)
-                       WHEN 'idle_in_tx' THEN f.state_change < f.now - %7$s
-                       WHEN 'long_transaction' THEN f.tx_start < f.now - %10$s
-                       ELSE f.query_start < f.now - %8$s
+                       WHEN %14$s THEN f.state_change < f.now - %7$s
+                       WHEN %15$s THEN f.query_start < f.now - %8$s
+                       WHEN %16$s THEN f.tx_start < f.now - %10$s
                    END AS policy_due
             FROM facts AS f
         )
@@ -166,8 +168,8 @@ public final class BackendReport {
      * that enforces before one that only observes, which leaves the backend to the others.
      */
     private static final String FIRST_OF_KIND = """
-        (pg_catalog.array_agg(%s ORDER BY p.mode = 'observe', p.name)
-                            FILTER (WHERE p.kind = '%s'))[1] AS %s""";
+        (pg_catalog.array_agg(%s ORDER BY p.mode = %s, p.name)
+                            FILTER (WHERE p.kind = %s))[1] AS %s""";
 
     private static final String NO_POLICIES = """
         CROSS JOIN (
@@ -194,7 +196,7 @@ public final class BackendReport {
                     || %2$s
             WHEN r.exemption IS NOT NULL
                 THEN 'none: exempt (' || r.exemption || ')' || %1$s || %2$s
-            WHEN NOT r.signallable AND r.state <> 'idle'
+            WHEN NOT r.signallable AND r.state <> '%7$s'
                 THEN CASE WHEN r.superuser
                           THEN 'none: superuser session, only a superuser may signal it'
                           ELSE 'none: you may not signal this role''s sessions'
@@ -202,15 +204,18 @@ public final class BackendReport {
                      END || %1$s || %2$s
             WHEN r.policy_kind IS NOT NULL
                 THEN %3$s || %1$s || %2$s
-            WHEN r.state = 'active'
+            WHEN %4$s
                 THEN 'cancel_long_running would cancel it with a threshold under '
                     || r.query_age || %1$s || %2$s
-            WHEN r.state IN ('idle in transaction', 'idle in transaction (aborted)')
+            WHEN %5$s
                 THEN 'reap_idle_in_tx would terminate it with a threshold under '
                     || r.state_age || %2$s
-            WHEN r.state = 'idle' THEN 'none: idle' || %2$s
+            WHEN %6$s THEN 'none: idle' || %2$s
             ELSE 'none: state ''' || r.state || '''' || %2$s
-        END""".formatted(waitsFor(), blocks(), byPolicy());
+        END""".formatted(waitsFor(), blocks(), byPolicy(),
+            Selection.LONG_RUNNING.inState("r.state"),
+            Selection.IDLE_IN_TRANSACTION.inState("r.state"),
+            Selection.IDLE.inState("r.state"), States.IDLE);
 
     private BackendReport() {
     }
@@ -244,22 +249,23 @@ public final class BackendReport {
      */
     static String query(boolean tables) {
         String policies = String.join(",\n                       ",
-                FIRST_OF_KIND.formatted("p.name", Policy.BLOCKERS, "blockers_policy"),
-                FIRST_OF_KIND.formatted("p.threshold", Policy.BLOCKERS, "blockers_threshold"),
-                FIRST_OF_KIND.formatted("p.name", Policy.IDLE_IN_TX, "idle_policy"),
-                FIRST_OF_KIND.formatted("p.threshold", Policy.IDLE_IN_TX, "idle_threshold"),
-                FIRST_OF_KIND.formatted("p.name", Policy.LONG_RUNNING, "long_policy"),
-                FIRST_OF_KIND.formatted("p.threshold", Policy.LONG_RUNNING, "long_threshold"),
-                FIRST_OF_KIND.formatted("p.escalate", Policy.LONG_RUNNING, "long_escalate"),
+                firstOfKind("p.name", PolicyKind.BLOCKERS, "blockers_policy"),
+                firstOfKind("p.threshold", PolicyKind.BLOCKERS, "blockers_threshold"),
+                firstOfKind("p.name", PolicyKind.IDLE_IN_TX, "idle_policy"),
+                firstOfKind("p.threshold", PolicyKind.IDLE_IN_TX, "idle_threshold"),
+                firstOfKind("p.name", PolicyKind.LONG_RUNNING, "long_policy"),
+                firstOfKind("p.threshold", PolicyKind.LONG_RUNNING, "long_threshold"),
+                firstOfKind("p.escalate", PolicyKind.LONG_RUNNING, "long_escalate"),
                 // The thresholds as the fixed lengths IntervalRule gives them, once per
                 // identity rather than once per backend and use.
-                FIRST_OF_KIND.formatted(FIXED, Policy.BLOCKERS, "blockers_fixed"),
-                FIRST_OF_KIND.formatted(FIXED, Policy.IDLE_IN_TX, "idle_fixed"),
-                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_RUNNING, "long_fixed"),
-                FIRST_OF_KIND.formatted("p.name", Policy.LONG_TRANSACTION, "tx_policy"),
-                FIRST_OF_KIND.formatted("p.threshold", Policy.LONG_TRANSACTION, "tx_threshold"),
-                FIRST_OF_KIND.formatted(FIXED, Policy.LONG_TRANSACTION, "tx_fixed"),
-                "pg_catalog.array_agg(p.name) FILTER (WHERE p.mode = 'observe') AS observes");
+                firstOfKind(FIXED, PolicyKind.BLOCKERS, "blockers_fixed"),
+                firstOfKind(FIXED, PolicyKind.IDLE_IN_TX, "idle_fixed"),
+                firstOfKind(FIXED, PolicyKind.LONG_RUNNING, "long_fixed"),
+                firstOfKind("p.name", PolicyKind.LONG_TRANSACTION, "tx_policy"),
+                firstOfKind("p.threshold", PolicyKind.LONG_TRANSACTION, "tx_threshold"),
+                firstOfKind(FIXED, PolicyKind.LONG_TRANSACTION, "tx_fixed"),
+                "pg_catalog.array_agg(p.name) FILTER (WHERE p.mode = "
+                        + PolicyMode.OBSERVE.literal() + ") AS observes");
         return QUERY.formatted(ActivitySql.waits("activity"),
                 ActivitySql.exemption(tables), Privileges.SIGNALLABLE,
                 tables ? POLICIES.formatted(policies, SessionMatch.condition("p", false))
@@ -268,7 +274,17 @@ public final class BackendReport {
                 PreparedBlockers.cte(), "f.tx_fixed",
                 // What end_long_transactions measures, over the activity alias a.
                 "(" + Selection.LONG_TRANSACTION.since() + ")",
-                SessionMatch.concurrentBuild("a.pid"));
+                SessionMatch.concurrentBuild("a.pid"),
+                PolicyKind.BLOCKERS.literal(), PolicyKind.IDLE_IN_TX.literal(),
+                PolicyKind.LONG_RUNNING.literal(), PolicyKind.LONG_TRANSACTION.literal(),
+                Selection.waitsForLock("a"),
+                Selection.IDLE_IN_TRANSACTION.inState("a.state"),
+                Selection.LONG_RUNNING.inState("a.state"));
+    }
+
+    private static String firstOfKind(String expression, PolicyKind kind, String name) {
+        return FIRST_OF_KIND.formatted(expression, PolicyMode.OBSERVE.literal(), kind.literal(),
+                name);
     }
 
     /*
@@ -306,11 +322,13 @@ public final class BackendReport {
      * cancels an active root and terminates what ignores the cancel, and terminates any other.
      */
     private static String byPolicy() {
-        String cancels = "(r.policy_kind = 'long_running'"
-                + "\n                       OR r.policy_kind IN ('blockers', 'long_transaction')"
-                + " AND r.state = 'active')";
+        String cancelsActive = "r.policy_kind IN (" + PolicyKind.BLOCKERS.literal() + ", "
+                + PolicyKind.LONG_TRANSACTION.literal() + ")";
+        String cancels = "(r.policy_kind = " + PolicyKind.LONG_RUNNING.literal()
+                + "\n                       OR " + cancelsActive + " AND "
+                + Selection.LONG_RUNNING.inState("r.state") + ")";
         String escalates = "(" + cancels + "\n                   AND (r.policy_escalate"
-                + " OR r.policy_kind IN ('blockers', 'long_transaction')))";
+                + " OR " + cancelsActive + "))";
         return """
             ('enforce() policy ''' || r.policy_name || ''' would '
                 || CASE WHEN %1$s
@@ -318,22 +336,24 @@ public final class BackendReport {
                 || CASE WHEN r.policy_due THEN ' now' ELSE '' END
                 || CASE WHEN %2$s
                        THEN ', and terminate it if it '
-                           || CASE WHEN r.policy_kind = 'long_transaction'
+                           || CASE WHEN r.policy_kind = %3$s
                                   THEN 'stays in that transaction' ELSE 'ignores the cancel'
                               END
                        ELSE '' END
                 || CASE WHEN r.policy_due THEN ': ' WHEN %2$s
                        THEN ', once ' ELSE ' once ' END
                 || CASE r.policy_kind
-                       WHEN 'idle_in_tx' THEN 'idle in transaction longer than '
-                       WHEN 'long_running' THEN 'its query runs longer than '
-                       WHEN 'long_transaction' THEN 'its transaction is open longer than '
-                       ELSE 'a session waits for its lock longer than '
+                       WHEN %4$s THEN 'a session waits for its lock longer than '
+                       WHEN %5$s THEN 'idle in transaction longer than '
+                       WHEN %6$s THEN 'its query runs longer than '
+                       WHEN %3$s THEN 'its transaction is open longer than '
                    END
                 || r.policy_threshold
                 || CASE WHEN r.policy_name = ANY (r.observes)
                        THEN '; it only observes: enforce() signals nothing and logs a dry run'
-                       ELSE '' END)""".formatted(cancels, escalates);
+                       ELSE '' END)""".formatted(cancels, escalates,
+                PolicyKind.LONG_TRANSACTION.literal(), PolicyKind.BLOCKERS.literal(),
+                PolicyKind.IDLE_IN_TX.literal(), PolicyKind.LONG_RUNNING.literal());
     }
 
     private static ReportRow read(ResultSet rs) throws SQLException {

@@ -100,7 +100,7 @@ public final class BlockerTerminator {
      * needed, but it is the transaction that holds the locks.
      */
     static Action firstSignal(Candidate root) {
-        return "active".equals(root.state()) ? Action.CANCEL : Action.TERMINATE;
+        return States.ACTIVE.equals(root.state()) ? Action.CANCEL : Action.TERMINATE;
     }
 
     /**

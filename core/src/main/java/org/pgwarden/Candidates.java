@@ -57,13 +57,13 @@ public final class Candidates {
               AND a.pid <> pg_catalog.pg_backend_pid()
               AND a.pid NOT IN (SELECT calls.pid FROM calls)
               AND %s
-              AND %s < clock_timestamp() - ?::interval
               AND %s
               AND (NOT ? OR EXISTS (SELECT FROM waits WHERE a.pid = ANY (waits.blockers)))
             ORDER BY %s, a.pid
             """.formatted(ActivitySql.waits("pg_catalog.pg_stat_activity"),
                 columns(installation, Selection.micros(since), since),
-                selection.statePredicate(), since, filter.condition(), since);
+                selection.due("?::interval").replace("\n", "\n              "),
+                filter.condition(), since);
         Activity.clearSnapshot(conn);
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, threshold.sql());
@@ -86,7 +86,8 @@ public final class Candidates {
      */
     static List<LockRoot> lockRoots(Connection conn, Installation installation,
             Interval minWait, Filter filter) throws SQLException {
-        String age = "CASE WHEN a.state = 'active' THEN a.query_start ELSE a.state_change END";
+        String age = "CASE WHEN " + Selection.LONG_RUNNING.inState("a.state")
+                + " THEN a.query_start ELSE a.state_change END";
         // The graph's nodes: a backend by its pid; a prepared transaction by minus its xid,
         // or 0 when it could not be told which one.
         String sql = """

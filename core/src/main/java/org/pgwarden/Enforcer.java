@@ -18,7 +18,7 @@ public final class Enforcer {
 
     /**
      * Applies every enabled policy, blockers first, then idle_in_tx, then long_running, then
-     * long_transaction ({@link Policy#enabled} says why), and returns all their rows. A
+     * long_transaction ({@link PolicyKind} says why), and returns all their rows. A
      * backend one policy selected is left to it by the others; one that a policy in mode
      * observe selected is not: that policy signals nothing, and its would-be actions are
      * dry-run rows that the audit log records with its name.
@@ -110,61 +110,38 @@ public final class Enforcer {
         dryRun = dryRun || policy.observes();
         Interval threshold = plan.threshold();
         Interval grace = plan.grace();
-        if (policy.kind().equals(Policy.BLOCKERS)) {
+        return switch (policy.kind()) {
             // Roots another policy handled stay, and may keep this one's roots futile.
-            return BlockerTerminator.resolve(conn, installation,
+            case BLOCKERS -> BlockerTerminator.resolve(conn, installation,
                     run.forPolicy(BlockerTerminator.FUNCTION, policy.name()), threshold, grace,
                     policy.filter(), handled, dryRun);
-        }
+            case IDLE_IN_TX -> IdleTransactionReaper.act(conn, installation,
+                    run.forPolicy(IdleTransactionReaper.FUNCTION, policy.name()),
+                    targets(conn, installation, policy, threshold, handled), threshold, dryRun);
+            case LONG_RUNNING -> LongRunningCanceller.act(conn, installation,
+                    run.forPolicy(LongRunningCanceller.FUNCTION, policy.name()),
+                    targets(conn, installation, policy, threshold, handled), threshold,
+                    policy.escalate(), grace, dryRun);
+            case LONG_TRANSACTION -> LongTransactionEnder.act(conn, installation,
+                    run.forPolicy(LongTransactionEnder.FUNCTION, policy.name()),
+                    targets(conn, installation, policy, threshold, handled), threshold, grace,
+                    dryRun);
+        };
+    }
+
+    /** The backends a policy of a kind other than blockers selects, less those handled. */
+    private static List<Candidate> targets(Connection conn, Installation installation,
+            Policy policy, Interval threshold, Set<Integer> handled) throws SQLException {
         List<Candidate> targets = Candidates.select(conn, installation,
-                selection(conn, policy), threshold, policy.filter(), false);
+                policy.kind().selection(), threshold, policy.filter(), false);
         targets.removeIf(c -> handled.contains(c.pid()));
-        return switch (policy.kind()) {
-            case Policy.IDLE_IN_TX -> IdleTransactionReaper.act(conn, installation,
-                    run.forPolicy(IdleTransactionReaper.FUNCTION, policy.name()), targets,
-                    threshold, dryRun);
-            case Policy.LONG_RUNNING -> LongRunningCanceller.act(conn, installation,
-                    run.forPolicy(LongRunningCanceller.FUNCTION, policy.name()), targets,
-                    threshold, policy.escalate(), grace, dryRun);
-            case Policy.LONG_TRANSACTION -> LongTransactionEnder.act(conn, installation,
-                    run.forPolicy(LongTransactionEnder.FUNCTION, policy.name()), targets,
-                    threshold, grace, dryRun);
-            default -> throw unknownKind(conn, policy);
-        };
-    }
-
-    /** The backends a policy of a kind other than blockers selects. */
-    private static Selection selection(Connection conn, Policy policy) throws SQLException {
-        return switch (policy.kind()) {
-            case Policy.IDLE_IN_TX -> Selection.IDLE_IN_TRANSACTION;
-            case Policy.LONG_RUNNING -> Selection.LONG_RUNNING;
-            case Policy.LONG_TRANSACTION -> Selection.LONG_TRANSACTION;
-            default -> throw unknownKind(conn, policy);
-        };
-    }
-
-    /**
-     * A kind this release does not know (a newer release's row, or a CHECK dropped by hand)
-     * refuses the whole run before its first signal ({@link Planned#of}): never applied as
-     * some other kind.
-     */
-    private static SQLException unknownKind(Connection conn, Policy policy)
-            throws SQLException {
-        return ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
-                "invalid value for column \"kind\" of policy \"" + policy.name() + "\": \""
-                        + policy.kind() + '"',
-                "This release applies the kinds " + Policy.BLOCKERS + ", " + Policy.IDLE_IN_TX
-                        + ", " + Policy.LONG_RUNNING + " and " + Policy.LONG_TRANSACTION
-                        + "; nothing was signalled.");
+        return targets;
     }
 
     /** A policy whose intervals passed {@link IntervalRule}. */
     private record Planned(Policy policy, Interval threshold, Interval grace) {
 
         static Planned of(Connection conn, Policy policy) throws SQLException {
-            if (!policy.kind().equals(Policy.BLOCKERS)) {
-                selection(conn, policy);
-            }
             return new Planned(policy,
                     Arguments.policyInterval(conn, policy.name(), "threshold",
                             policy.threshold(), IntervalRule.Use.THRESHOLD),
@@ -178,12 +155,10 @@ public final class Enforcer {
                 return Duration.ZERO;
             }
             return switch (policy.kind()) {
-                case Policy.BLOCKERS -> BlockerTerminator.longestWait(grace);
-                case Policy.IDLE_IN_TX -> IdleTransactionReaper.longestWait();
-                case Policy.LONG_RUNNING ->
-                        LongRunningCanceller.longestWait(policy.escalate(), grace);
-                case Policy.LONG_TRANSACTION -> LongTransactionEnder.longestWait(grace);
-                default -> throw new IllegalStateException("unknown kind " + policy.kind());
+                case BLOCKERS -> BlockerTerminator.longestWait(grace);
+                case IDLE_IN_TX -> IdleTransactionReaper.longestWait();
+                case LONG_RUNNING -> LongRunningCanceller.longestWait(policy.escalate(), grace);
+                case LONG_TRANSACTION -> LongTransactionEnder.longestWait(grace);
             };
         }
     }

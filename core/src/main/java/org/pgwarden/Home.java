@@ -12,7 +12,8 @@ package org.pgwarden;
  */
 final class Home {
 
-    private static final String MARK = "pgwarden home database: ";
+    /** What the role's comment says before the home database's OID. */
+    static final String MARK = "pgwarden home database: ";
 
     /**
      * SQL: the home database's name, quoted as an identifier, when it is another database
@@ -31,33 +32,6 @@ final class Home {
             + " policies and audit log of that database govern every session, and pgwarden is"
             + " called there only.";
 
-    /**
-     * What sql/schema.sql runs first (IntervalRuleTest checks the copy is verbatim): refuses
-     * an installation outside the home, else claims the home for the current database.
-     */
-    static final String CLAIM = """
-        DO 'DECLARE
-            home text := %1$s;
-        BEGIN
-            IF home IS NOT NULL THEN
-                RAISE EXCEPTION USING ERRCODE = ''%2$s'',
-                    MESSAGE = ''pgwarden is already installed in database '' || home
-                        || '' of this cluster'',
-                    DETAIL = ''%3$s'',
-                    HINT = ''Install it there only, or uninstall it there first.'';
-            END IF;
-            EXECUTE pg_catalog.format(''COMMENT ON ROLE warden_operator IS %%L'',
-                ''%4$s'' || (SELECT d.oid FROM pg_catalog.pg_database AS d
-                             WHERE d.datname = pg_catalog.current_database()));
-        END';""".formatted(ELSEWHERE.replace("'", "''").replace("\n", "\n    "),
-            SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code(), DETAIL.replace("'", "''"),
-            MARK);
-
     private Home() {
-    }
-
-    /** Prints {@link #CLAIM}: the text sql/schema.sql must hold. */
-    public static void main(String[] args) {
-        System.out.println(CLAIM);
     }
 }

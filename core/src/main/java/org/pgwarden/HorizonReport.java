@@ -11,8 +11,8 @@ import java.util.List;
  * The work of {@code warden.horizon_report}: what holds back the xmin horizon of the cluster,
  * below which VACUUM may remove no dead row version, and what would release each holder. One
  * SQL statement that the core runs over any connection and that the build also installs as
- * the PL/pgSQL function itself ({@link HorizonFunction}): it signals nothing and starts no
- * JVM.
+ * the PL/pgSQL function itself (sql/generated/horizon_report.sql, written by the tests'
+ * HorizonFunction): it signals nothing and starts no JVM.
  *
  * <p>The holders: backends with a snapshot (backend_xmin) or a transaction id (backend_xid),
  * among them walsenders that carry a standby's hot_standby_feedback without a slot; prepared
@@ -97,18 +97,18 @@ public final class HorizonReport {
                 WHEN 'client backend' THEN CASE
                     WHEN h.exemption IS NOT NULL
                         THEN 'none by pgwarden: exempt (' || h.exemption || '); ' || %2$s
-                    WHEN h.state IN ('idle in transaction', 'idle in transaction (aborted)')
+                    WHEN %3$s
                         THEN 'reap_idle_in_tx would terminate it with a threshold under '
                             || (m.now - h.state_change)
                             || ', end_long_transactions with one under '
                             || (m.now - h.xact_start)
-                    WHEN h.state = 'active'
+                    WHEN %4$s
                         THEN 'cancel_long_running would cancel it with a threshold under '
                             || (m.now - h.query_start)
                             || ' (the cancel aborts its transaction, which lets go of it),'
                             || ' end_long_transactions with one under '
                             || (m.now - h.xact_start)
-                    WHEN h.state = 'fastpath function call' AND h.xact_start IS NOT NULL
+                    WHEN h.state = '%5$s' AND h.xact_start IS NOT NULL
                         THEN 'end_long_transactions would cancel, then terminate it with a'
                             || ' threshold under ' || (m.now - h.xact_start)
                     ELSE %2$s
@@ -194,7 +194,9 @@ public final class HorizonReport {
     /** The report's statement, with exemptions if pgwarden's tables are installed. */
     static String query(boolean tables) {
         return QUERY.formatted(
-                BACKEND_ADVICE.formatted(SqlLiteral.of("h.application_name"), TERMINATE),
+                BACKEND_ADVICE.formatted(SqlLiteral.of("h.application_name"), TERMINATE,
+                        Selection.IDLE_IN_TRANSACTION.inState("h.state"),
+                        Selection.LONG_RUNNING.inState("h.state"), States.FASTPATH),
                 ActivitySql.exemption(tables),
                 PREPARED_ADVICE.formatted(SqlLiteral.of("p.gid"),
                         SqlLiteral.of("p.database::text")),

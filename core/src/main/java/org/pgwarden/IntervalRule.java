@@ -6,7 +6,8 @@ import java.time.Duration;
  * The one reading of every interval pgwarden takes (thresholds, min_wait, grace; arguments,
  * policy rows and the runner alike), as SQL that the server evaluates. The core runs it over
  * its connection; sql/schema.sql installs the same text as {@code warden.interval_problem},
- * which the policy table's trigger calls (IntervalRuleTest checks the copy is verbatim).
+ * which the policy table's trigger and the SQL wrappers' pre-checks call (generated from
+ * {@link #PROBLEM}: GeneratedSqlTest fails when the copy differs).
  *
  * <p>An interval is a fixed length of time: days count as 24 hours and the time part as
  * written, whatever the session's TimeZone. A month or year part is refused, since months
@@ -17,6 +18,10 @@ import java.time.Duration;
  */
 final class IntervalRule {
 
+    /*
+     * The limits, here only: the installed warden.interval_problem is generated from PROBLEM,
+     * and Arguments reads every interval through READ.
+     */
     /** The longest grace a caller may ask for: a cancel that needs longer is not honoured. */
     static final Duration MAX_GRACE = Duration.ofMinutes(10);
     /** The longest threshold: older than any backend, and far from timestamp overflow. */
@@ -69,13 +74,6 @@ final class IntervalRule {
               FROM (SELECT ?::interval AS v, ?::text AS use) AS arg) AS t
         """.formatted(PROBLEM.replace("\n", "\n          "));
 
-    /** The function sql/schema.sql installs, for the policy table's trigger. */
-    static final String FUNCTION = """
-        CREATE OR REPLACE FUNCTION warden.interval_problem(use text, v interval)
-            RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-            SET search_path = pg_catalog, pg_temp
-            AS 'SELECT %s';""".formatted(PROBLEM.replace("'", "''"));
-
     private IntervalRule() {
     }
 
@@ -94,10 +92,5 @@ final class IntervalRule {
         long abs = Math.abs(micros);
         return sign + abs / 1_000_000 + "." + String.format("%06d", abs % 1_000_000)
                 + " seconds";
-    }
-
-    /** Prints {@link #FUNCTION}: the text sql/schema.sql must hold. */
-    public static void main(String[] args) {
-        System.out.println(FUNCTION);
     }
 }

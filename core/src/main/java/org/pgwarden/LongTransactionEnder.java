@@ -15,8 +15,7 @@ public final class LongTransactionEnder {
 
     static final String FUNCTION = "end_long_transactions";
 
-    private static final String ABORTED = "idle in transaction (aborted)";
-    private static final String FASTPATH = "fastpath function call";
+    private static final String ABORTED = States.IDLE_IN_TRANSACTION_ABORTED;
     private static final String CLOCK =
             "SELECT " + Selection.micros("pg_catalog.clock_timestamp()");
 
@@ -99,7 +98,7 @@ public final class LongTransactionEnder {
      * fast-path function call, which a cancel interrupts and fails the same way.
      */
     static boolean running(String state) {
-        return "active".equals(state) || FASTPATH.equals(state);
+        return States.ACTIVE.equals(state) || States.FASTPATH.equals(state);
     }
 
     private static long clock(Connection conn) throws SQLException {

@@ -11,68 +11,87 @@ import java.util.List;
  * One enabled row of warden.policy.
  *
  * @param name the policy's name
- * @param kind idle_in_tx, long_running, long_transaction or blockers
+ * @param kind what it does
  * @param threshold its threshold (min_wait for blockers), in the server's text form
  * @param escalate for long_running: terminate what ignores the cancel
  * @param grace how long a cancel may take, in the server's text form
  * @param filter which sessions it applies to
- * @param observes mode observe: its would-be actions are recorded as dry runs, nothing is
- *     signalled
+ * @param mode whether it signals: in mode observe its would-be actions are recorded as dry
+ *     runs, nothing is signalled
  */
-record Policy(String name, String kind, String threshold, boolean escalate, String grace,
-        Filter filter, boolean observes) {
+record Policy(String name, PolicyKind kind, String threshold, boolean escalate, String grace,
+        Filter filter, PolicyMode mode) {
 
-    static final String IDLE_IN_TX = "idle_in_tx";
-    static final String LONG_RUNNING = "long_running";
-    static final String BLOCKERS = "blockers";
-    static final String LONG_TRANSACTION = "long_transaction";
-    static final String ENFORCE = "enforce";
-    static final String OBSERVE = "observe";
+    /*
+     * The kinds' SQL names, for tests that write policy rows; the core reads kinds as
+     * PolicyKind.
+     */
+    static final String IDLE_IN_TX = PolicyKind.IDLE_IN_TX.sql();
+    static final String LONG_RUNNING = PolicyKind.LONG_RUNNING.sql();
+    static final String BLOCKERS = PolicyKind.BLOCKERS.sql();
+    static final String LONG_TRANSACTION = PolicyKind.LONG_TRANSACTION.sql();
 
-    // Blockers first: resolving a root may end the waits the other kinds would act on.
-    // long_transaction last: a backend both a state's kind and it select is left to the
-    // policy of its state, the DBA's narrower choice (long_running may only cancel), and it
-    // takes what those leave, transactions no state's age shows (a pool's leaked one).
+    /* In the order of PolicyKind, which says why. */
     private static final String ENABLED = """
         SELECT name, kind, threshold::text, escalate, grace::text,
                usename, usename_like, application_name, application_name_like, datname,
                datname_like, member_of, query, mode
         FROM warden.policy
         WHERE enabled
-        ORDER BY CASE kind WHEN 'blockers' THEN 0 WHEN 'idle_in_tx' THEN 1
-                           WHEN 'long_running' THEN 2 ELSE 3 END, name
-        """;
+        ORDER BY %s, name
+        """.formatted(PolicyKind.order("kind"));
 
-    /** The enabled policies in the order enforce() applies them. */
+    /**
+     * The enabled policies in the order enforce() applies them. A kind or mode this release
+     * does not know (a newer release's row, or a CHECK dropped by hand) refuses the whole run
+     * before its first signal: never applied as some other kind, never taken for enforce.
+     */
     static List<Policy> enabled(Connection conn) throws SQLException {
         List<Policy> policies = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(ENABLED);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                policies.add(new Policy(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), rs.getString(5), Filter.read(rs),
-                        observes(conn, rs.getString(1), rs.getString("mode"))));
+                String name = rs.getString("name");
+                policies.add(new Policy(name, kind(conn, name, rs.getString("kind")),
+                        rs.getString(3), rs.getBoolean("escalate"), rs.getString(5),
+                        Filter.read(rs), mode(conn, name, rs.getString("mode"))));
             }
         }
         return policies;
     }
 
-    /*
-     * A mode this release does not know (the CHECK dropped by hand, a newer release's row)
-     * refuses the run before its first signal: never taken for enforce.
-     */
-    private static boolean observes(Connection conn, String policy, String mode)
+    /** Whether it signals nothing. */
+    boolean observes() {
+        return mode.observes();
+    }
+
+    private static PolicyKind kind(Connection conn, String policy, String kind)
             throws SQLException {
-        if (OBSERVE.equals(mode)) {
-            return true;
+        PolicyKind known = PolicyKind.fromSql(kind);
+        if (known == null) {
+            throw ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
+                    "invalid value for column \"kind\" of policy \"" + policy + "\": "
+                            + shown(kind),
+                    "This release applies the kinds " + PolicyKind.names()
+                            + "; nothing was signalled.");
         }
-        if (ENFORCE.equals(mode)) {
-            return false;
+        return known;
+    }
+
+    private static PolicyMode mode(Connection conn, String policy, String mode)
+            throws SQLException {
+        PolicyMode known = PolicyMode.fromSql(mode);
+        if (known == null) {
+            throw ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
+                    "invalid value for column \"mode\" of policy \"" + policy + "\": "
+                            + shown(mode),
+                    "The value of \"mode\" must be " + PolicyMode.ENFORCE.sql() + " or "
+                            + PolicyMode.OBSERVE.sql() + "; nothing was signalled.");
         }
-        throw ServerMessages.raise(conn, SqlState.INVALID_PARAMETER_VALUE,
-                "invalid value for column \"mode\" of policy \"" + policy + "\": "
-                        + (mode == null ? "NULL" : '"' + mode + '"'),
-                "The value of \"mode\" must be " + ENFORCE + " or " + OBSERVE
-                        + "; nothing was signalled.");
+        return known;
+    }
+
+    private static String shown(String value) {
+        return value == null ? "NULL" : '"' + value + '"';
     }
 }

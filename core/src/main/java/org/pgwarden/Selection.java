@@ -1,5 +1,7 @@
 package org.pgwarden;
 
+import java.util.List;
+
 /**
  * What kind of client backend an action targets, and what "still the one selected" means for
  * it when the signal is sent: the same state, and the same start of the query or state whose
@@ -7,17 +9,15 @@ package org.pgwarden;
  */
 public enum Selection {
     /** Active in a query: measured from query_start. */
-    LONG_RUNNING("a.query_start", "a.state = 'active'"),
+    LONG_RUNNING("a.query_start", List.of(States.ACTIVE), ""),
     /** Idle in a transaction, aborted or not: measured from state_change. */
-    IDLE_IN_TRANSACTION(
-            "a.state_change",
-            "a.state IN ('idle in transaction', 'idle in transaction (aborted)')"),
+    IDLE_IN_TRANSACTION("a.state_change", States.IDLE_IN_ANY_TRANSACTION, ""),
     /**
      * Idle outside a transaction: measured from state_change. Only a lock root is targeted
      * in this state, holding a session-level advisory lock others wait for, and that as a
      * {@link #LOCK_ROOT}.
      */
-    IDLE("a.state_change", "a.state = 'idle'"),
+    IDLE("a.state_change", List.of(States.IDLE), ""),
     /**
      * In a transaction, whatever its state (end_long_transactions): measured from
      * xact_start, the same target while it is in the same transaction. PostgreSQL clears
@@ -34,11 +34,11 @@ public enum Selection {
      * statement.
      */
     LONG_TRANSACTION("""
-        CASE WHEN a.state = 'idle in transaction (aborted)'
+        CASE WHEN a.state = '%s'
              THEN coalesce(a.xact_start, a.query_start)
-             ELSE a.xact_start END""",
-            "a.state IN ('active', 'fastpath function call', 'idle in transaction',"
-                    + " 'idle in transaction (aborted)')"),
+             ELSE a.xact_start END""".formatted(States.IDLE_IN_TRANSACTION_ABORTED),
+            List.of(States.ACTIVE, States.FASTPATH, States.IDLE_IN_TRANSACTION,
+                    States.IDLE_IN_TRANSACTION_ABORTED), ""),
     /**
      * The root of a lock wait, in whatever state (terminate_blockers): the same target while
      * it is in the same transaction and still blocks some backend. A pool that keeps using a
@@ -48,18 +48,26 @@ public enum Selection {
      * session itself is the key. An aborted transaction has released its locks and shows
      * no xact_start.
      */
-    LOCK_ROOT("coalesce(a.xact_start, a.backend_start)", """
-        a.state IN ('active', 'idle', 'idle in transaction', 'idle in transaction (aborted)')
+    LOCK_ROOT("coalesce(a.xact_start, a.backend_start)",
+            List.of(States.ACTIVE, States.IDLE, States.IDLE_IN_TRANSACTION,
+                    States.IDLE_IN_TRANSACTION_ABORTED), """
+
         AND a.pid IN (SELECT pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid))
                       FROM pg_catalog.pg_stat_activity AS w
-                      WHERE w.wait_event_type = 'Lock')""");
+                      WHERE %s)""".formatted(waitsForLock("w")));
 
     private final String since;
+    private final List<String> states;
     private final String statePredicate;
 
-    Selection(String since, String statePredicate) {
+    /**
+     * @param states the states it selects
+     * @param more what else the state predicate asks, after its states
+     */
+    Selection(String since, List<String> states, String more) {
         this.since = since;
-        this.statePredicate = statePredicate;
+        this.states = states;
+        this.statePredicate = States.in("a.state", states) + more;
     }
 
     /** The selection a backend in {@code state} falls under, or null for other states. */
@@ -68,9 +76,10 @@ public enum Selection {
             return null;
         }
         return switch (state) {
-            case "active" -> LONG_RUNNING;
-            case "idle in transaction", "idle in transaction (aborted)" -> IDLE_IN_TRANSACTION;
-            case "idle" -> IDLE;
+            case States.ACTIVE -> LONG_RUNNING;
+            case States.IDLE_IN_TRANSACTION, States.IDLE_IN_TRANSACTION_ABORTED ->
+                    IDLE_IN_TRANSACTION;
+            case States.IDLE -> IDLE;
             default -> null;
         };
     }
@@ -89,6 +98,27 @@ public enum Selection {
      */
     String statePredicate() {
         return statePredicate;
+    }
+
+    /** SQL: {@code column} (a pg_stat_activity.state) is one of the states it selects. */
+    String inState(String column) {
+        return States.in(column, states);
+    }
+
+    /**
+     * SQL over pg_stat_activity as {@code a}: the backend is in a state this selects, and has
+     * been longer than {@code threshold}, an interval expression ({@code ?::interval} bound to
+     * {@link Interval#sql}, or {@link IntervalRule#fixed} of a stored interval): the one test
+     * of age that the core's selection and the SQL wrappers' pre-checks share.
+     */
+    String due(String threshold) {
+        return statePredicate + "\nAND " + since + " < pg_catalog.clock_timestamp()\n    - "
+                + threshold;
+    }
+
+    /** SQL: backend {@code alias} of pg_stat_activity waits for a heavyweight lock. */
+    static String waitsForLock(String alias) {
+        return alias + ".wait_event_type = 'Lock'";
     }
 
     /**

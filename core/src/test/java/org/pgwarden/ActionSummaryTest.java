@@ -3,104 +3,27 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * warden.action_summary's labels are the values pgwarden writes, and nothing else: a row
- * written through warden.record_actions may hold any text, and a label names no session.
- * The view reads each outcome's label off the outcome column's text with a CASE that must
- * know every outcome ({@link Outcome}'s rule), and knows the functions and actions
- * ({@link Action}) that write rows: written twice and compared here.
+ * warden.action_summary's outcome labels ({@link ActionSummaryView}, which generates the view
+ * that GeneratedSqlTest keeps sql/schema.sql holding): each is an outcome's text short of its
+ * detail.
  */
 class ActionSummaryTest {
 
-    /** The functions whose runs write audit rows, enforce()'s under its policies' kinds. */
-    static final List<String> FUNCTIONS = List.of(IdleTransactionReaper.FUNCTION,
-            LongRunningCanceller.FUNCTION, BlockerTerminator.FUNCTION,
-            LongTransactionEnder.FUNCTION);
-
-    @Test
-    void schemaSqlLabelsOnlyWhatPgwardenWrites() throws Exception {
-        String schema = Files.readString(Path.of(System.getProperty("pgwarden.basedir", "."),
-                "sql", "schema.sql"));
-        assertTrue(schema.contains(labelColumns()), "warden.action_summary in sql/schema.sql"
-                + " must hold, verbatim:\n" + labelColumns());
-    }
+    /** The functions whose runs write audit rows ({@link ActionSummaryView#FUNCTIONS}). */
+    static final List<String> FUNCTIONS = ActionSummaryView.FUNCTIONS;
 
     @Test
     void everyLabelIsShortOfItsDetail() {
         for (Outcome o : Outcome.values()) {
-            String prefix = prefix(o);
+            String prefix = ActionSummaryView.prefix(o);
             assertTrue(prefix == null || o.text("x").startsWith(prefix), o.name());
             assertTrue(prefix == null || !prefix.equals(o.label()), o.name());
             assertTrue(!o.label().equals("other"), o.name());
         }
-        assertEquals("skipped: exempt (", prefix(Outcome.EXEMPT));
-    }
-
-    /** The view's label columns: function, policy, action and outcome, or else other. */
-    static String labelColumns() {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        sql.append(known("function", FUNCTIONS)).append(" AS function,\n");
-        sql.append("""
-                       CASE
-                           WHEN a.policy IS NULL
-                                OR EXISTS (SELECT FROM warden.policy AS p WHERE p.name = a.policy)
-                               THEN a.policy
-                           ELSE 'other'
-                       END AS policy,
-                """);
-        sql.append("       ").append(known("action",
-                Arrays.stream(Action.values()).map(Action::label).toList()))
-                .append(" AS action,\n");
-        sql.append("       CASE\n").append(in("outcome",
-                Arrays.stream(Outcome.values()).map(Outcome::label).toList()));
-        for (Outcome o : Outcome.values()) {
-            String prefix = prefix(o);
-            if (prefix != null) {
-                sql.append("           WHEN pg_catalog.starts_with(a.outcome, ")
-                        .append(literal(prefix)).append(")\n               THEN ")
-                        .append(literal(o.label())).append('\n');
-            }
-        }
-        return sql.append("           ELSE 'other'\n       END AS outcome,\n").toString();
-    }
-
-    /** A CASE that keeps {@code column} where it is one of {@code values}, else other. */
-    private static String known(String column, List<String> values) {
-        return "CASE\n" + in(column, values) + "           ELSE 'other'\n       END";
-    }
-
-    /** The WHEN of {@code column} IN {@code values}, wrapped at 100 columns. */
-    private static String in(String column, List<String> values) {
-        StringBuilder sql = new StringBuilder();
-        StringBuilder line = new StringBuilder("           WHEN a." + column + " IN (");
-        for (int i = 0; i < values.size(); i++) {
-            String item = literal(values.get(i)) + (i == values.size() - 1 ? ")" : ",");
-            if (line.length() + 1 + item.length() > 100 && !line.toString().endsWith("(")) {
-                sql.append(line).append('\n');
-                line = new StringBuilder("               ");
-            } else if (!line.toString().endsWith("(")) {
-                line.append(' ');
-            }
-            line.append(item);
-        }
-        return sql.append(line).append("\n               THEN a.").append(column).append('\n')
-                .toString();
-    }
-
-    /** What the outcome column holds before the detail, or null for an outcome without. */
-    private static String prefix(Outcome o) {
-        String text = o.text("\0");
-        int at = text.indexOf('\0');
-        return at < 0 ? null : text.substring(0, at);
-    }
-
-    private static String literal(String s) {
-        return "'" + s.replace("'", "''") + "'";
+        assertEquals("skipped: exempt (", ActionSummaryView.prefix(Outcome.EXEMPT));
     }
 }

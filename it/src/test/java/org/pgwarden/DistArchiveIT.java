@@ -38,10 +38,11 @@ class DistArchiveIT {
             BASE + "install/pgwarden-watch.env", BASE + "docker/runner.Dockerfile",
             BASE + "docker/README.md",
             BASE + "sql/schema.sql",
-            BASE + "sql/functions.sql", BASE + "sql/backend_report.sql",
-            BASE + "sql/remove.sql", BASE + "TESTING.md", BASE + "docs/functions.md",
-            BASE + "docs/install.md", BASE + "docs/scheduling.md", BASE + "docs/runner.md",
-            BASE + "docs/security.md", BASE + "docs/monitoring.md", BASE + "docs/benchmarks.md",
+            BASE + "sql/functions.sql", BASE + "sql/generated/backend_report.sql",
+            BASE + "sql/generated/horizon_report.sql", BASE + "sql/remove.sql",
+            BASE + "TESTING.md", BASE + "docs/functions.md", BASE + "docs/install.md",
+            BASE + "docs/scheduling.md", BASE + "docs/runner.md", BASE + "docs/security.md",
+            BASE + "docs/monitoring.md", BASE + "docs/benchmarks.md",
             BASE + "docs/postgres_exporter-queries.yaml"));
 
     private final Path dist = Paths.get(System.getProperty("pgwarden.dist",

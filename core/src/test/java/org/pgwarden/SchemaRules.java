@@ -1,0 +1,132 @@
+package org.pgwarden;
+
+/**
+ * The SQL copies of the core's rules that sql/schema.sql holds as generated regions
+ * ({@link GeneratedSql}): the interval rule, the home database's claim, the CHECKs on a
+ * policy's kind and mode, and the pre-check the SQL wrappers ask before they start a JVM.
+ * A test source: the server jar does not carry it.
+ */
+final class SchemaRules {
+
+    private SchemaRules() {
+    }
+
+    /** warden.interval_problem: {@link IntervalRule#PROBLEM}, for the policy table's trigger. */
+    static String intervalProblem() {
+        return """
+            CREATE OR REPLACE FUNCTION warden.interval_problem(use text, v interval)
+                RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+                SET search_path = pg_catalog, pg_temp
+                AS 'SELECT %s';""".formatted(IntervalRule.PROBLEM.replace("'", "''"));
+    }
+
+    /**
+     * What sql/schema.sql runs first ({@link Home}): refuses an installation outside the home,
+     * else claims the home for the current database.
+     */
+    static String homeClaim() {
+        return """
+            DO 'DECLARE
+                home text := %1$s;
+            BEGIN
+                IF home IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = ''%2$s'',
+                        MESSAGE = ''pgwarden is already installed in database '' || home
+                            || '' of this cluster'',
+                        DETAIL = ''%3$s'',
+                        HINT = ''Install it there only, or uninstall it there first.'';
+                END IF;
+                EXECUTE pg_catalog.format(''COMMENT ON ROLE warden_operator IS %%L'',
+                    ''%4$s'' || (SELECT d.oid FROM pg_catalog.pg_database AS d
+                                 WHERE d.datname = pg_catalog.current_database()));
+            END';""".formatted(Home.ELSEWHERE.replace("'", "''").replace("\n", "\n    "),
+                SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code(),
+                Home.DETAIL.replace("'", "''"), Home.MARK);
+    }
+
+    /** The CHECK on warden.policy.kind: the kinds of {@link PolicyKind}. */
+    static String kindCheck() {
+        return """
+            ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_kind_check;
+            ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check
+                CHECK (kind IN (%s));""".formatted(PolicyKind.literals());
+    }
+
+    /** The CHECK on warden.policy.mode: the modes of {@link PolicyMode}. */
+    static String modeCheck() {
+        return """
+            ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_mode_check;
+            ALTER TABLE warden.policy ADD CONSTRAINT policy_mode_check
+                CHECK (mode IN (%s));""".formatted(PolicyMode.literals());
+    }
+
+    /**
+     * warden.backends_due: what the SQL wrappers ask before they start a JVM, one CASE branch
+     * per {@link PolicyKind}, each its {@link PolicyKind#couldSelect}. True for what Java
+     * must see: a threshold the interval rule refuses (Java raises 22023 for it, and the
+     * comparison could overflow: CASE decides in order) and a kind this release lacks.
+     */
+    static String backendsDue() {
+        StringBuilder cases = new StringBuilder();
+        for (PolicyKind kind : PolicyKind.values()) {
+            cases.append("\n    WHEN kind = ").append(kind.literal()).append(" THEN EXISTS (")
+                    .append("\n        SELECT FROM pg_catalog.pg_stat_activity AS a")
+                    .append("\n        WHERE ")
+                    .append(kind.couldSelect("threshold").replace("\n", "\n        "))
+                    .append(')');
+        }
+        return """
+            CREATE OR REPLACE FUNCTION warden.backends_due(kind text, threshold interval)
+                RETURNS boolean LANGUAGE sql STABLE
+                SET search_path = pg_catalog, pg_temp
+                AS 'SELECT CASE
+                WHEN warden.interval_problem(''threshold'', threshold) IS NOT NULL THEN true%s
+                ELSE true
+            END';""".formatted(cases.toString().replace("'", "''"));
+    }
+
+    /*
+     * An install or upgrade warns of rows that match nothing or everything, and of the
+     * exemptions any client can claim: SessionMatch's rule of what the client chose, the one
+     * the report's marker and an exempt action's outcome use.
+     */
+    /** The warnings of schema.sql about exemption and policy rows. */
+    static String exemptionWarnings() {
+        return """
+            DO 'DECLARE
+                r record;
+                names text;
+            BEGIN
+                FOR r IN SELECT ''exemption'' AS kind, e.name, e.member_of FROM warden.exemption AS e
+                         UNION ALL
+                         SELECT ''policy'', p.name, p.member_of FROM warden.policy AS p LOOP
+                    IF r.member_of IS NOT NULL
+                            AND NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r.member_of) THEN
+                        RAISE WARNING USING
+                            MESSAGE = format(''%s "%s" matches no session: role "%s" in member_of does not''
+                                || '' exist'', r.kind, r.name, r.member_of);
+                    END IF;
+                END LOOP;
+                FOR r IN SELECT e.name FROM warden.exemption AS e
+                         WHERE e.application_name_like = ''%'' AND num_nonnulls(e.usename, e.usename_like,
+                             e.application_name, e.datname, e.datname_like, e.member_of, e.client_addr) = 0
+                LOOP
+                    RAISE WARNING USING
+                        MESSAGE = format(''exemption "%s" protects every session'', r.name);
+                END LOOP;
+                SELECT string_agg(e.name, '', '' ORDER BY e.name) INTO names FROM warden.exemption AS e
+                WHERE {CLIENT_CHOSEN}
+                  AND NOT (e.query IS NOT DISTINCT FROM warden.concurrent_index_builds()
+                           AND num_nonnulls(e.application_name, e.application_name_like, e.datname,
+                               e.datname_like) = 0);
+                IF names IS NOT NULL THEN
+                    RAISE WARNING USING
+                        MESSAGE = format(''exemptions that any client can claim: %s'', names),
+                        DETAIL = ''They match only what the client chose (application_name, datname,''
+                            || '' query).'',
+                        HINT = ''Add member_of, usename or client_addr; the defaults take member_of =''
+                            || '' warden_exempt_tools, a role to grant to the roles of your tools.'';
+                END IF;
+            END';""".replace("{CLIENT_CHOSEN}", SessionMatch.clientChosen("e"));
+    }
+}
