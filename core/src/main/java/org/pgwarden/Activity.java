@@ -26,13 +26,13 @@ final class Activity {
         WITH blockers AS MATERIALIZED (
             SELECT DISTINCT pg_catalog.unnest(pg_catalog.pg_blocking_pids(w.pid)) AS pid
             FROM pg_catalog.pg_stat_activity AS w
-            WHERE w.wait_event_type = 'Lock'
+            WHERE %s
         )
         SELECT a.pid, %s, %s, %s, a.state, %s, b.pid IS NOT NULL, %s
         FROM pg_catalog.pg_stat_activity AS a
         LEFT JOIN blockers AS b ON b.pid = a.pid
         WHERE a.backend_type = 'client backend'
-        """.formatted(Selection.micros("a.backend_start"), Selection.micros("a.query_start"),
+        """.formatted(Selection.waitsForLock("w"), Selection.micros("a.backend_start"), Selection.micros("a.query_start"),
             Selection.micros("a.state_change"),
             Selection.micros(Selection.LOCK_ROOT.since()),
             Selection.micros(Selection.LONG_TRANSACTION.since()));

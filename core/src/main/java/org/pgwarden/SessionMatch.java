@@ -49,7 +49,7 @@ final class SessionMatch {
                         WHERE m.rolname = %1$s.member_of
                           AND pg_catalog.pg_has_role(a.usesysid, m.oid, 'MEMBER')))
                    AND (%1$s.query IS NULL
-                        OR a.state = 'active' AND a.query ~ %1$s.query
+                        OR a.state = %3$s AND a.query ~ %1$s.query
                            AND (a.query !~ warden.concurrent_index_builds() OR %2$s))""";
 
     /*
@@ -103,7 +103,7 @@ final class SessionMatch {
      */
     static String condition(String row, boolean clientAddr) {
         return (NAMES + (clientAddr ? CLIENT_ADDR : "")).formatted(row,
-                concurrentBuild("a.pid"));
+                concurrentBuild("a.pid"), States.literal(States.ACTIVE));
     }
 
     /**
