@@ -16,8 +16,8 @@ import java.util.List;
  */
 public record RowType<R>(String sqlName, List<RowColumn<R>> columns) {
 
-    @SafeVarargs
-    static <R> RowType<R> of(String sqlName, RowColumn<R>... columns) {
+    /** @param columns a column enum's values() */
+    static <R> RowType<R> of(String sqlName, RowColumn<R>[] columns) {
         return new RowType<>(sqlName, List.of(columns));
     }
 
