@@ -47,6 +47,7 @@ BEGIN
     END LOOP;
 END';
 
+/* BEGIN GENERATED backend_row: do not edit, see GeneratedSqlTest */
 CREATE TYPE warden.backend_row AS (
     pid integer,
     datname name,
@@ -69,11 +70,13 @@ CREATE TYPE warden.backend_row AS (
     query_preview text,
     advice text
 );
+/* END GENERATED backend_row */
 
 /*
  * The rows of warden.horizon_report, generated like backend_report's from the core's
  * statement (org.pgwarden.HorizonFunction).
  */
+/* BEGIN GENERATED horizon_row: do not edit, see GeneratedSqlTest */
 CREATE TYPE warden.horizon_row AS (
     holder text,
     pid integer,
@@ -89,7 +92,9 @@ CREATE TYPE warden.horizon_row AS (
     held_for interval,
     advice text
 );
+/* END GENERATED horizon_row */
 
+/* BEGIN GENERATED action_row: do not edit, see GeneratedSqlTest */
 CREATE TYPE warden.action_row AS (
     pid integer,
     usename name,
@@ -106,6 +111,7 @@ CREATE TYPE warden.action_row AS (
     waiting_pids integer[],
     policy text
 );
+/* END GENERATED action_row */
 
 CREATE FUNCTION warden.cancel_long_running_json(
         threshold interval, escalate boolean, grace interval, dry_run boolean)

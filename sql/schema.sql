@@ -509,26 +509,53 @@ COMMENT ON TABLE warden.enforce_lock IS
 REVOKE ALL ON warden.enforce_lock FROM PUBLIC;
 GRANT SELECT, UPDATE ON warden.enforce_lock TO warden_operator;
 
+/* The audit table: the server's columns, the run's, and one for each column of
+   warden.action_row, generated from their one definition in the core (ActionRow.Column,
+   AuditLog.RunColumn) like warden.record_actions below and the row types in functions.sql;
+   a table an earlier release created gains the columns it lacks (state, say). The build
+   leaves the marker lines out of the deployment descriptor, whose parser knows no --. */
+/* BEGIN GENERATED action_log: do not edit, see GeneratedSqlTest */
 CREATE TABLE IF NOT EXISTS warden.action_log (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     logged_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     caller name NOT NULL DEFAULT current_user,
     run_id uuid NOT NULL,
     function text NOT NULL,
-    policy text,
     pid integer NOT NULL,
-    backend_start timestamptz,
     usename name,
     application_name text,
     datname name,
     client_addr inet,
+    backend_start timestamptz,
+    state text,
+    age interval,
     action text NOT NULL,
     outcome text NOT NULL,
-    age interval,
     query_preview text,
     blocked_count integer,
-    waiting_pids integer[]
+    waiting_pids integer[],
+    policy text
 );
+DO 'DECLARE
+    c record;
+BEGIN
+    FOR c IN SELECT n.name, n.type
+             FROM (VALUES (''run_id'', ''uuid''), (''function'', ''text''), (''pid'', ''integer''),
+                   (''usename'', ''name''), (''application_name'', ''text''),
+                   (''datname'', ''name''), (''client_addr'', ''inet''),
+                   (''backend_start'', ''timestamptz''), (''state'', ''text''),
+                   (''age'', ''interval''), (''action'', ''text''), (''outcome'', ''text''),
+                   (''query_preview'', ''text''), (''blocked_count'', ''integer''),
+                   (''waiting_pids'', ''integer[]''), (''policy'', ''text'')) AS n (name, type)
+             WHERE n.name NOT IN (SELECT a.attname::text
+                                  FROM pg_catalog.pg_attribute AS a
+                                  WHERE a.attrelid = ''warden.action_log''::regclass
+                                    AND NOT a.attisdropped) LOOP
+        EXECUTE pg_catalog.format(
+            ''ALTER TABLE warden.action_log ADD COLUMN %I %s'', c.name, c.type);
+    END LOOP;
+END';
+/* END GENERATED action_log */
 CREATE INDEX IF NOT EXISTS action_log_logged_at ON warden.action_log (logged_at);
 COMMENT ON TABLE warden.action_log IS
 'One row per signal and per skip, written in the caller''s transaction; run_id is shared by
@@ -541,22 +568,24 @@ REVOKE INSERT ON warden.action_log FROM warden_operator;
    rows, and the server, not the writer, sets id, logged_at and caller. caller is the role
    the caller acts as: the SET ROLE role, else the session user (inside this SECURITY
    DEFINER function current_user is its owner). */
+/* BEGIN GENERATED record_actions: do not edit, see GeneratedSqlTest */
 CREATE OR REPLACE FUNCTION warden.record_actions(entries json)
     RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS '
-INSERT INTO warden.action_log (caller, run_id, function, policy, pid, backend_start, usename,
-    application_name, datname, client_addr, action, outcome, age, query_preview,
-    blocked_count, waiting_pids)
+INSERT INTO warden.action_log (caller, run_id, function, pid, usename, application_name, datname,
+    client_addr, backend_start, state, age, action, outcome, query_preview, blocked_count,
+    waiting_pids, policy)
 SELECT CASE WHEN current_setting(''role'') = ''none'' THEN session_user
             ELSE current_setting(''role'')::name END,
-       e.run_id, e.function, e.policy, e.pid, e.backend_start, e.usename,
-       e.application_name, e.datname, e.client_addr, e.action, e.outcome, e.age,
-       e.query_preview, e.blocked_count, e.waiting_pids
-FROM json_to_recordset(entries) AS e (run_id uuid, function text, policy text, pid integer,
-    backend_start timestamptz, usename name, application_name text, datname name,
-    client_addr inet, action text, outcome text, age interval, query_preview text,
-    blocked_count integer, waiting_pids integer[])';
+       e.run_id, e.function, e.pid, e.usename, e.application_name, e.datname, e.client_addr,
+       e.backend_start, e.state, e.age, e.action, e.outcome, e.query_preview, e.blocked_count,
+       e.waiting_pids, e.policy
+FROM json_to_recordset(entries) AS e (run_id uuid, function text, pid integer, usename name,
+    application_name text, datname name, client_addr inet, backend_start timestamptz, state text,
+    age interval, action text, outcome text, query_preview text, blocked_count integer,
+    waiting_pids integer[], policy text)';
+/* END GENERATED record_actions */
 COMMENT ON FUNCTION warden.record_actions(json) IS
 'Internal: writes pgwarden''s audit rows (a JSON array of warden.action_log columns but id,
 logged_at and caller, which the server sets). Called by every pgwarden function that signals;

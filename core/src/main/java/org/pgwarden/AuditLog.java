@@ -16,6 +16,52 @@ final class AuditLog {
 
     private static final String RECORD = "SELECT warden.record_actions(?::pg_catalog.json)";
 
+    /**
+     * The columns of warden.action_log that name the call, before those of the row
+     * ({@link ActionRow.Column}); the generated table and warden.record_actions follow both
+     * lists.
+     */
+    enum RunColumn implements RowColumn<Run> {
+        RUN_ID("run_id", SqlType.UUID),
+        FUNCTION("function", SqlType.TEXT);
+
+        private final String sqlName;
+        private final SqlType type;
+
+        RunColumn(String sqlName, SqlType type) {
+            this.sqlName = sqlName;
+            this.type = type;
+        }
+
+        @Override
+        public String sqlName() {
+            return sqlName;
+        }
+
+        @Override
+        public SqlType type() {
+            return type;
+        }
+
+        @Override
+        public boolean shown() {
+            return false;
+        }
+
+        @Override
+        public boolean notNull() {
+            return true;
+        }
+
+        @Override
+        public Object value(Run run) {
+            return switch (this) {
+                case RUN_ID -> run.id();
+                case FUNCTION -> run.function();
+            };
+        }
+    }
+
     private AuditLog() {
     }
 

@@ -1,12 +1,10 @@
 package org.pgwarden;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -236,7 +234,7 @@ public final class BackendReport {
             ps.setBoolean(1, idle);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(read(rs));
+                    rows.add(ReportRow.read(rs));
                 }
             }
         }
@@ -354,25 +352,5 @@ public final class BackendReport {
                        ELSE '' END)""".formatted(cancels, escalates,
                 PolicyKind.LONG_TRANSACTION.literal(), PolicyKind.BLOCKERS.literal(),
                 PolicyKind.IDLE_IN_TX.literal(), PolicyKind.LONG_RUNNING.literal());
-    }
-
-    private static ReportRow read(ResultSet rs) throws SQLException {
-        return new ReportRow(rs.getInt(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
-                rs.getString(12), rs.getObject(13, Integer.class), rs.getString(14),
-                rs.getString(15), pids(rs.getArray(16)), rs.getInt(17), rs.getString(18),
-                rs.getString(19), rs.getString(20));
-    }
-
-    static List<Integer> pids(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        try {
-            return Arrays.stream((Integer[]) array.getArray()).toList();
-        } finally {
-            array.free();
-        }
     }
 }

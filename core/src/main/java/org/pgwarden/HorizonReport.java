@@ -176,19 +176,10 @@ public final class HorizonReport {
         try (PreparedStatement ps = conn.prepareStatement(query(installation.tables()));
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(read(rs));
+                rows.add(HorizonRow.read(rs));
             }
         }
         return rows;
-    }
-
-    /** The row at the cursor of a result with warden.horizon_row's columns, by name. */
-    static HorizonRow read(ResultSet rs) throws SQLException {
-        return new HorizonRow(rs.getString("holder"), rs.getObject("pid", Integer.class),
-                rs.getString("name"), rs.getString("usename"), rs.getString("datname"),
-                rs.getString("state"), rs.getString("plugin"), rs.getString("xid"),
-                rs.getString("xid_kind"), rs.getInt("xid_age"), rs.getString("held_since"),
-                rs.getString("held_for"), rs.getString("advice"));
     }
 
     /** The report's statement, with exemptions if pgwarden's tables are installed. */

@@ -1,9 +1,13 @@
 package org.pgwarden;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 /**
  * One row of {@code warden.horizon_report}: something that holds back the xmin horizon of
  * the cluster, the transaction id it holds, how old that is, and what would release it.
- * Columns and order match the SQL type {@code warden.horizon_row}.
+ * {@link Column} defines the columns of the SQL type {@code warden.horizon_row}, which the
+ * build's SQL is generated from.
  *
  * @param holder a backend's backend_type ({@code client backend}, {@code walsender},
  *     {@code autovacuum worker}, ...), {@code prepared transaction}, {@code physical
@@ -41,4 +45,78 @@ public record HorizonRow(
         String heldSince,
         String heldFor,
         String advice) {
+
+    /** The columns of warden.horizon_row, in order. */
+    public enum Column implements RowColumn<HorizonRow> {
+        HOLDER("holder", SqlType.TEXT, true),
+        PID("pid", SqlType.INTEGER, true),
+        NAME("name", SqlType.TEXT, true),
+        USENAME("usename", SqlType.NAME, false),
+        DATNAME("datname", SqlType.NAME, true),
+        STATE("state", SqlType.TEXT, true),
+        PLUGIN("plugin", SqlType.TEXT, false),
+        XID("xid", SqlType.XID, false),
+        XID_KIND("xid_kind", SqlType.TEXT, true),
+        XID_AGE("xid_age", SqlType.INTEGER, true),
+        HELD_SINCE("held_since", SqlType.TIMESTAMPTZ, false),
+        HELD_FOR("held_for", SqlType.INTERVAL, true),
+        ADVICE("advice", SqlType.TEXT, true);
+
+        private final String sqlName;
+        private final SqlType type;
+        private final boolean shown;
+
+        Column(String sqlName, SqlType type, boolean shown) {
+            this.sqlName = sqlName;
+            this.type = type;
+            this.shown = shown;
+        }
+
+        @Override
+        public String sqlName() {
+            return sqlName;
+        }
+
+        @Override
+        public SqlType type() {
+            return type;
+        }
+
+        @Override
+        public boolean shown() {
+            return shown;
+        }
+
+        @Override
+        public Object value(HorizonRow r) {
+            return switch (this) {
+                case HOLDER -> r.holder();
+                case PID -> r.pid();
+                case NAME -> r.name();
+                case USENAME -> r.usename();
+                case DATNAME -> r.datname();
+                case STATE -> r.state();
+                case PLUGIN -> r.plugin();
+                case XID -> r.xid();
+                case XID_KIND -> r.xidKind();
+                case XID_AGE -> r.xidAge();
+                case HELD_SINCE -> r.heldSince();
+                case HELD_FOR -> r.heldFor();
+                case ADVICE -> r.advice();
+            };
+        }
+    }
+
+    public static final RowType<HorizonRow> TYPE = RowType.of("horizon_row", Column.values());
+
+    /** The current row of a result of warden.horizon_row, read by column name. */
+    public static HorizonRow read(ResultSet rs) throws SQLException {
+        return ofValues(TYPE.read(rs));
+    }
+
+    /** The row of these column values, in {@link Column}'s order. */
+    static HorizonRow ofValues(Values v) {
+        return new HorizonRow(v.text(), v.integer(), v.text(), v.text(), v.text(), v.text(),
+                v.text(), v.text(), v.text(), v.integer(), v.text(), v.text(), v.text());
+    }
 }

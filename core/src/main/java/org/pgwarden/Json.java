@@ -17,13 +17,26 @@ public final class Json {
     private Json() {
     }
 
-    public static String actionRows(List<ActionRow> rows) {
+    /** Rows of any row type: one object per row, keyed by its columns' SQL names. */
+    public static <R> String rows(RowType<R> type, List<R> rows) {
         Json json = new Json();
         json.out.append('[');
-        for (ActionRow r : rows) {
-            json.beginObject().actionFields(r).endObject();
+        for (R r : rows) {
+            json.beginObject().columns(type, r).endObject();
         }
         return json.out.append(']').toString();
+    }
+
+    public static String actionRows(List<ActionRow> rows) {
+        return rows(ActionRow.TYPE, rows);
+    }
+
+    public static String reportRows(List<ReportRow> rows) {
+        return rows(ReportRow.TYPE, rows);
+    }
+
+    public static String horizonRows(List<HorizonRow> rows) {
+        return rows(HorizonRow.TYPE, rows);
     }
 
     /**
@@ -32,7 +45,8 @@ public final class Json {
      */
     public static String actionRow(Map<String, ?> head, ActionRow row) {
         Json json = new Json();
-        return json.beginObject().fields(head).actionFields(row).endObject().out.toString();
+        return json.beginObject().fields(head).columns(ActionRow.TYPE, row).endObject()
+                .out.toString();
     }
 
     /**
@@ -44,21 +58,29 @@ public final class Json {
         return json.beginObject().fields(fields).endObject().out.toString();
     }
 
-    private Json actionFields(ActionRow r) {
-        return field("pid", r.pid())
-                .field("usename", r.usename())
-                .field("application_name", r.applicationName())
-                .field("datname", r.datname())
-                .field("client_addr", r.clientAddr())
-                .field("backend_start", r.backendStart())
-                .field("state", r.state())
-                .field("age", r.age())
-                .field("action", r.action().label())
-                .field("outcome", r.outcomeText())
-                .field("query_preview", r.queryPreview())
-                .field("blocked_count", r.blockedCount())
-                .field("waiting_pids", r.waitingPids())
-                .field("policy", r.policy());
+    /**
+     * Audit entries as warden.record_actions takes them: the columns of warden.action_log
+     * that the writer may give, the run's ({@link AuditLog.RunColumn}) and every column of the
+     * row; the server sets id, logged_at and caller.
+     */
+    static String auditRows(Run run, List<ActionRow> rows) {
+        Json json = new Json();
+        json.out.append('[');
+        for (ActionRow r : rows) {
+            json.beginObject();
+            for (AuditLog.RunColumn c : AuditLog.RunColumn.values()) {
+                json.value(c.sqlName(), c.value(run));
+            }
+            json.columns(ActionRow.TYPE, r).endObject();
+        }
+        return json.out.append(']').toString();
+    }
+
+    private <R> Json columns(RowType<R> type, R row) {
+        for (RowColumn<R> c : type.columns()) {
+            value(c.sqlName(), c.value(row));
+        }
+        return this;
     }
 
     private Json fields(Map<String, ?> fields) {
@@ -77,86 +99,21 @@ public final class Json {
         return this;
     }
 
-    /**
-     * Audit entries as warden.record_actions takes them: the columns of warden.action_log
-     * that the writer may give; the server sets id, logged_at and caller.
-     */
-    static String auditRows(Run run, List<ActionRow> rows) {
-        Json json = new Json();
-        json.out.append('[');
-        for (ActionRow r : rows) {
-            json.beginObject()
-                    .field("run_id", run.id())
-                    .field("function", run.function())
-                    .field("policy", r.policy())
-                    .field("pid", r.pid())
-                    .field("backend_start", r.backendStart())
-                    .field("usename", r.usename())
-                    .field("application_name", r.applicationName())
-                    .field("datname", r.datname())
-                    .field("client_addr", r.clientAddr())
-                    .field("action", r.action().label())
-                    .field("outcome", r.outcomeText())
-                    .field("age", r.age())
-                    .field("query_preview", r.queryPreview())
-                    .field("blocked_count", r.blockedCount())
-                    .field("waiting_pids", r.waitingPids())
-                    .endObject();
+    /** A column's value in the Java type {@link SqlType} gives it. */
+    private Json value(String name, Object value) {
+        if (value instanceof Integer i) {
+            return field(name, i);
         }
-        return json.out.append(']').toString();
-    }
-
-    public static String reportRows(List<ReportRow> rows) {
-        Json json = new Json();
-        json.out.append('[');
-        for (ReportRow r : rows) {
-            json.beginObject()
-                    .field("pid", r.pid())
-                    .field("datname", r.datname())
-                    .field("usename", r.usename())
-                    .field("application_name", r.applicationName())
-                    .field("client_addr", r.clientAddr())
-                    .field("backend_type", r.backendType())
-                    .field("state", r.state())
-                    .field("wait_event_type", r.waitEventType())
-                    .field("wait_event", r.waitEvent())
-                    .field("backend_start", r.backendStart())
-                    .field("backend_age", r.backendAge())
-                    .field("xact_age", r.xactAge())
-                    .field("xmin_age", r.xminAge())
-                    .field("query_age", r.queryAge())
-                    .field("state_age", r.stateAge())
-                    .field("blocked_by", r.blockedBy())
-                    .field("blocking", r.blocking())
-                    .field("exemption", r.exemption())
-                    .field("query_preview", r.queryPreview())
-                    .field("advice", r.advice())
-                    .endObject();
+        if (value instanceof List<?> pids) {
+            name(name);
+            out.append('[');
+            for (int i = 0; i < pids.size(); i++) {
+                out.append(i == 0 ? "" : ",").append(pids.get(i));
+            }
+            out.append(']');
+            return this;
         }
-        return json.out.append(']').toString();
-    }
-
-    public static String horizonRows(List<HorizonRow> rows) {
-        Json json = new Json();
-        json.out.append('[');
-        for (HorizonRow r : rows) {
-            json.beginObject()
-                    .field("holder", r.holder())
-                    .field("pid", r.pid())
-                    .field("name", r.name())
-                    .field("usename", r.usename())
-                    .field("datname", r.datname())
-                    .field("state", r.state())
-                    .field("plugin", r.plugin())
-                    .field("xid", r.xid())
-                    .field("xid_kind", r.xidKind())
-                    .field("xid_age", r.xidAge())
-                    .field("held_since", r.heldSince())
-                    .field("held_for", r.heldFor())
-                    .field("advice", r.advice())
-                    .endObject();
-        }
-        return json.out.append(']').toString();
+        return field(name, (String) value);
     }
 
     private Json beginObject() {
@@ -185,20 +142,6 @@ public final class Json {
 
     private Json field(String name, Integer value) {
         name(name).out.append(value == null ? "null" : value.toString());
-        return this;
-    }
-
-    private Json field(String name, List<Integer> values) {
-        name(name);
-        if (values == null) {
-            out.append("null");
-            return this;
-        }
-        out.append('[');
-        for (int i = 0; i < values.size(); i++) {
-            out.append(i == 0 ? "" : ",").append(values.get(i));
-        }
-        out.append(']');
         return this;
     }
 

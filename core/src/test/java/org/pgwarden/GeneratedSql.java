@@ -33,11 +33,21 @@ final class GeneratedSql {
         ENTRIES.put("sql/schema.sql#policy_kind_check", SchemaRules::kindCheck);
         ENTRIES.put("sql/schema.sql#policy_mode_check", SchemaRules::modeCheck);
         ENTRIES.put("sql/schema.sql#exemption_warnings", SchemaRules::exemptionWarnings);
+        ENTRIES.put("sql/schema.sql#action_log", () -> chomp(RowTypesSql.actionLog()));
+        ENTRIES.put("sql/schema.sql#record_actions", () -> chomp(RowTypesSql.recordActions()));
         ENTRIES.put("sql/schema.sql#action_summary", ActionSummaryView::view);
+        ENTRIES.put("sql/functions.sql#backend_row", () -> chomp(RowTypesSql.backendRow()));
+        ENTRIES.put("sql/functions.sql#horizon_row", () -> chomp(RowTypesSql.horizonRow()));
+        ENTRIES.put("sql/functions.sql#action_row", () -> chomp(RowTypesSql.actionRow()));
         ENTRIES.put("sql/generated/backend_report.sql", ReportFunction::statements);
         ENTRIES.put("sql/generated/horizon_report.sql", HorizonFunction::statements);
     }
 
     private GeneratedSql() {
+    }
+
+    /** A region holds the lines between its markers: the text without its last newline. */
+    private static String chomp(String text) {
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     }
 }

@@ -3,6 +3,8 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,37 @@ class JsonTest {
 
         assertEquals("{\"q\":\"a\\u2028b\\u2029c\\u202ed\\u2066e\\u2069f\\u200bg"
                 + "\\u0085h\\u007f\ud83d\ude00\"}", Json.object(Map.of("q", text)));
+    }
+
+    @Test
+    void eachRowTypesJsonHasExactlyItsSqlTypesColumnsInOrder() {
+        assertEquals(SqlCopy.typeColumns("action_row"),
+                SqlCopy.jsonKeys(Json.actionRows(List.of(RowTypeTest.ACTION))));
+        assertEquals(SqlCopy.typeColumns("backend_row"),
+                SqlCopy.jsonKeys(Json.reportRows(List.of(RowTypeTest.REPORT))));
+        assertEquals(SqlCopy.typeColumns("horizon_row"),
+                SqlCopy.jsonKeys(Json.horizonRows(List.of(RowTypeTest.HORIZON))));
+    }
+
+    @Test
+    void aWatchLogLineHasItsHeadThenEveryColumnOfTheActionRow() {
+        List<String> expected = new ArrayList<>(List.of("time", "event"));
+        expected.addAll(SqlCopy.typeColumns("action_row"));
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("time", "t");
+        head.put("event", "action");
+
+        assertEquals(expected, SqlCopy.jsonKeys(Json.actionRow(head, RowTypeTest.ACTION)));
+    }
+
+    @Test
+    void theAuditCarriesEveryColumnOfTheActionRowAndRecordActionsReadsEachKey() {
+        Run run = new Run("6a1f0e6e-0000-4000-8000-000000000001", "enforce", "p1", false);
+        List<String> audit = SqlCopy.jsonKeys(Json.auditRows(run, List.of(RowTypeTest.ACTION)));
+
+        assertEquals(SqlCopy.auditKeys(), audit);
+        assertTrue(audit.containsAll(SqlCopy.typeColumns("action_row")),
+                "the audit leaves out a column of warden.action_row: " + audit);
     }
 
     @Test

@@ -1,13 +1,11 @@
 package org.pgwarden;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** Calls the warden SQL functions, which run the core inside the server through PL/Java. */
@@ -80,17 +78,7 @@ final class SqlClient implements WardenClient {
             setBoolean(ps, 1, includeIdle);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new ReportRow(rs.getInt("pid"), rs.getString("datname"),
-                            rs.getString("usename"), rs.getString("application_name"),
-                            rs.getString("client_addr"), rs.getString("backend_type"),
-                            rs.getString("state"), rs.getString("wait_event_type"),
-                            rs.getString("wait_event"), rs.getString("backend_start"),
-                            rs.getString("backend_age"), rs.getString("xact_age"),
-                            rs.getObject("xmin_age", Integer.class), rs.getString("query_age"),
-                            rs.getString("state_age"),
-                            pids(rs.getArray("blocked_by")), rs.getInt("blocking"),
-                            rs.getString("exemption"), rs.getString("query_preview"),
-                            rs.getString("advice")));
+                    rows.add(ReportRow.read(rs));
                 }
             }
         }
@@ -104,7 +92,7 @@ final class SqlClient implements WardenClient {
                 "SELECT * FROM warden.horizon_report()");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(HorizonReport.read(rs));
+                rows.add(HorizonRow.read(rs));
             }
         }
         return rows;
@@ -114,27 +102,10 @@ final class SqlClient implements WardenClient {
         List<ActionRow> rows = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                String outcome = rs.getString("outcome");
-                Outcome parsed = Outcome.ofLabel(outcome);
-                String detail = parsed.detailOf(outcome);
-                int blocked = rs.getInt("blocked_count");
-                Integer blockedCount = rs.wasNull() ? null : blocked;
-                rows.add(new ActionRow(rs.getInt("pid"), rs.getString("usename"),
-                        rs.getString("application_name"), rs.getString("datname"),
-                        rs.getString("client_addr"), rs.getString("backend_start"),
-                        rs.getString("state"), rs.getString("age"),
-                        Action.ofLabel(rs.getString("action")), parsed, detail,
-                        rs.getString("query_preview"), blockedCount,
-                        rs.getArray("waiting_pids") == null ? null
-                                : pids(rs.getArray("waiting_pids")),
-                        rs.getString("policy")));
+                rows.add(ActionRow.read(rs));
             }
         }
         return rows;
-    }
-
-    private static List<Integer> pids(Array array) throws SQLException {
-        return Arrays.asList((Integer[]) array.getArray());
     }
 
     private static void setBoolean(PreparedStatement ps, int index, Boolean value)
