@@ -81,9 +81,8 @@ public final class Arguments {
             // statement may have aborted the client's transaction, so the error is not
             // raised through the server.
             if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
-                // Laid out as pgjdbc lays out a server's error and its detail.
-                throw SqlState.INVALID_PARAMETER_VALUE.exception(messageFor(subject, value)
-                        + "\n  Detail: " + detail(name, "must be an interval"), e);
+                throw SqlState.INVALID_PARAMETER_VALUE.exception(messageFor(subject, value),
+                        detail(name, "must be an interval"), e);
             }
             throw e;
         }

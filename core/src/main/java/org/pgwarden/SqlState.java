@@ -43,4 +43,9 @@ public enum SqlState {
     public SQLException exception(String message, Throwable cause) {
         return new SQLException(message, code, cause);
     }
+
+    /** An error raised in the client with a DETAIL, as a server's error has one. */
+    SQLException exception(String message, String detail, Throwable cause) {
+        return new DetailedException(message, code, detail, cause);
+    }
 }

@@ -1,6 +1,7 @@
 package org.pgwarden.cli;
 
 import java.sql.SQLException;
+import org.pgwarden.DetailedException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.PSQLState;
 import org.postgresql.util.ServerErrorMessage;
@@ -27,8 +28,11 @@ final class ServerError {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** The server's DETAIL field, or null. */
+    /** The server's DETAIL field, or the one the core gave an error it raised itself, or null. */
     static String detail(SQLException e) {
+        if (e instanceof DetailedException d) {
+            return d.detail();
+        }
         ServerErrorMessage server = server(e);
         return server == null ? null : server.getDetail();
     }
