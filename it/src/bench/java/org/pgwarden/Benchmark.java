@@ -159,7 +159,7 @@ public final class Benchmark {
         String loadBefore = loadAverage();
         log("starting a throwaway PostgreSQL cluster with max_connections = 1000");
         TestServer server = TestServer.startLocal("pgwarden-bench", SETTINGS);
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             fail("PL/Java is not installed in this PostgreSQL (" + server.bindir + ": no pljava"
                     + " in pg_available_extensions). pgwarden's functions run inside the"
                     + " server through PL/Java, so there is nothing to measure: install"

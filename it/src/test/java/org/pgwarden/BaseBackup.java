@@ -29,7 +29,7 @@ final class BaseBackup {
      * PostgreSQL 15 renamed pg_start_backup and pg_stop_backup to pg_backup_start and
      * pg_backup_stop, and removed exclusive backups with their {@code exclusive} argument.
      */
-    private static final int BACKUP_FUNCTIONS_RENAMED = 150000;
+    private static final int BACKUP_FUNCTIONS_RENAMED = 15;
     private static final String LABEL = "pgwarden-standby";
 
     /**
@@ -60,7 +60,7 @@ final class BaseBackup {
      * forces full-page writes while a backup is in progress, whatever the setting.
      */
     static void take(TestServer primary, Path target) throws IOException, SQLException {
-        boolean renamed = primary.serverVersionNum() >= BACKUP_FUNCTIONS_RENAMED;
+        boolean renamed = primary.version().isAtLeast(BACKUP_FUNCTIONS_RENAMED);
         // fast: an immediate checkpoint starts the backup, not one spread over minutes.
         String start = renamed ? "SELECT pg_backup_start('" + LABEL + "', fast => true)"
                 : "SELECT pg_start_backup('" + LABEL + "', true, false)";

@@ -41,7 +41,7 @@ class CliConnectIT {
         if (victim != null) {
             victim.close();
         }
-        server.terminateVictims();
+        Victims.terminateLeftovers(server);
         try (var files = Files.walk(home)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -199,8 +199,8 @@ class CliConnectIT {
     /** A role that may log in only over the socket, with a scram-sha-256 password. */
     private Map<String, String> socketEnv() throws Exception {
         assumeTrue(server.socketDir() != null, "a local cluster has a socket directory");
-        server.execute("DROP ROLE IF EXISTS " + ROLE);
-        server.execute("SET password_encryption = 'scram-sha-256'; CREATE ROLE " + ROLE
+        server.sql().execute("DROP ROLE IF EXISTS " + ROLE);
+        server.sql().execute("SET password_encryption = 'scram-sha-256'; CREATE ROLE " + ROLE
                 + " LOGIN PASSWORD '" + PASSWORD
                 + "' IN ROLE pg_signal_backend, pg_read_all_stats");
         server.prependHba("local all " + ROLE + " scram-sha-256\n"

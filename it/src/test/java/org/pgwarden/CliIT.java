@@ -31,16 +31,16 @@ class CliIT {
     @AfterEach
     void cleanUp() throws Exception {
         victims.forEach(Victim::close);
-        server.terminateVictims();
-        server.execute("DROP TABLE IF EXISTS warden_it_cli_lock");
+        Victims.terminateLeftovers(server);
+        server.sql().execute("DROP TABLE IF EXISTS warden_it_cli_lock");
         for (String role : roles) {
-            server.execute("DROP ROLE IF EXISTS " + role);
+            server.sql().execute("DROP ROLE IF EXISTS " + role);
         }
     }
 
     @Test
     void reportShowsTheLockHolderAndItsWaiterAsAnAlignedTable() throws Exception {
-        server.execute("CREATE TABLE warden_it_cli_lock (id integer)");
+        server.sql().execute("CREATE TABLE warden_it_cli_lock (id integer)");
         Victim holder = victim("cli-holder")
                 .idleInTransaction("LOCK TABLE warden_it_cli_lock IN ACCESS EXCLUSIVE MODE");
         Victim waiter = victim("cli-waiter").start("SELECT count(*) FROM warden_it_cli_lock");
@@ -90,10 +90,10 @@ class CliIT {
 
     @Test
     void horizonListsTheSnapshotBeforeTheYoungerPreparedTransaction() throws Exception {
-        server.execute("CREATE TABLE warden_it_cli_lock (id integer)");
+        server.sql().execute("CREATE TABLE warden_it_cli_lock (id integer)");
         Victim snapshot = victim("cli-horizon").idleInTransaction("SET TRANSACTION ISOLATION"
                 + " LEVEL REPEATABLE READ; SELECT count(*) FROM warden_it_cli_lock");
-        server.execute("SELECT txid_current()");
+        server.sql().execute("SELECT txid_current()");
         String gid = "it_cli 'horizon', x";
         String gidLiteral = "'it_cli ''horizon'', x'";
         try (var c = server.connect(); var st = c.createStatement()) {
@@ -131,7 +131,7 @@ class CliIT {
             assertTrue(json.out().contains("{\"holder\":\"prepared transaction\",\"pid\":null,"
                     + "\"name\":\"" + gid + "\","), json.toString());
         } finally {
-            server.execute("ROLLBACK PREPARED " + gidLiteral);
+            server.sql().execute("ROLLBACK PREPARED " + gidLiteral);
         }
     }
 
@@ -158,7 +158,7 @@ class CliIT {
                 List<String> pasted = rollbackLiterals(result.out());
                 List<String> named = new ArrayList<>();
                 for (String literal : pasted) {
-                    named.add(server.queryString("SELECT " + literal));
+                    named.add(server.sql().queryString("SELECT " + literal));
                 }
                 assertEquals(new java.util.HashSet<>(gids), new java.util.HashSet<>(named),
                         format + ": " + pasted);
@@ -172,16 +172,16 @@ class CliIT {
             String tab = rollbackLiterals(Cli.run(env(), "horizon").out()).stream()
                     .filter(l -> {
                         try {
-                            return gids.get(0).equals(server.queryString("SELECT " + l));
+                            return gids.get(0).equals(server.sql().queryString("SELECT " + l));
                         } catch (Exception e) {
                             throw new AssertionError(e);
                         }
                     }).findFirst().orElseThrow();
-            server.execute("ROLLBACK PREPARED " + tab);
-            assertEquals(gids.size() - 1, Integer.parseInt(server.queryString(
+            server.sql().execute("ROLLBACK PREPARED " + tab);
+            assertEquals(gids.size() - 1, Integer.parseInt(server.sql().queryString(
                     "SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'it!_cli %'"
                             + " ESCAPE '!'")));
-            assertTrue(server.queryBoolean("SELECT NOT EXISTS (SELECT FROM pg_prepared_xacts"
+            assertTrue(server.sql().queryBoolean("SELECT NOT EXISTS (SELECT FROM pg_prepared_xacts"
                     + " WHERE gid = E'it_cli blocker\\t')"));
         } finally {
             try (var c = server.connect(); var st = c.createStatement()) {
@@ -220,7 +220,8 @@ class CliIT {
         try (LeakedTransaction leak = LeakedTransaction.start("cli-leaked", "SELECT 1")) {
             leak.awaitChecks(3);
             Poll.until("the leaked transaction to be older than 1.2 s", Duration.ofSeconds(20),
-                    () -> "t".equals(server.queryString("SELECT clock_timestamp() - xact_start"
+                    () -> "t".equals(server.sql().queryString(
+                            "SELECT clock_timestamp() - xact_start"
                             + " > interval '1.2 seconds' FROM pg_stat_activity"
                             + " WHERE pid = " + leak.pid)));
 
@@ -265,8 +266,8 @@ class CliIT {
 
     @Test
     void blockersTerminatesTheLockRootAndEnforceAppliesThePolicies() throws Exception {
-        server.installSchema();
-        server.execute("CREATE TABLE warden_it_cli_lock (id integer)");
+        server.sql().installSchema();
+        server.sql().execute("CREATE TABLE warden_it_cli_lock (id integer)");
         Victim holder = victim("cli-root")
                 .idleInTransaction("LOCK TABLE warden_it_cli_lock IN ACCESS EXCLUSIVE MODE");
         Victim waiter = victim("cli-root-waiter")
@@ -286,7 +287,7 @@ class CliIT {
                 blockers.toString());
         waiter.awaitSuccess();
 
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name)"
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, application_name)"
                 + " VALUES ('it_cli', 'idle_in_tx', '50 milliseconds', '"
                 + idleTx.applicationName + "')");
         try {
@@ -299,7 +300,7 @@ class CliIT {
                     List.of(row.get(8), row.get(9), row.get(13)), enforced.toString());
             assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idleTx.nextStatementSqlState());
         } finally {
-            server.execute("DELETE FROM warden.policy WHERE name = 'it_cli'");
+            server.sql().execute("DELETE FROM warden.policy WHERE name = 'it_cli'");
         }
     }
 
@@ -309,8 +310,8 @@ class CliIT {
         String outsider = role("warden_it_cli_outsider");
         // With pgwarden's tables installed the runner also writes warden.action_log, which
         // warden_operator may insert into.
-        server.installSchema();
-        server.execute("GRANT warden_operator TO " + operator);
+        server.sql().installSchema();
+        server.sql().execute("GRANT warden_operator TO " + operator);
         Victim superuserTx = victim("cli-superuser-tx").idleInTransaction("SELECT 1");
         Victim otherTx = victim(outsider, "cli-other-tx").idleInTransaction("SELECT 1");
         superuserTx.awaitAge("100 milliseconds");
@@ -395,14 +396,14 @@ class CliIT {
         // A fake clock_timestamp() years ahead makes every session look ancient: the runner
         // must read pg_catalog's, whatever search_path the role or the database sets.
         String operator = role("warden_it_cli_path");
-        server.installSchema();
-        server.execute("GRANT warden_operator TO " + operator);
-        server.execute("DROP SCHEMA IF EXISTS warden_it_evil CASCADE");
-        server.execute("CREATE SCHEMA warden_it_evil");
-        server.execute("CREATE FUNCTION warden_it_evil.clock_timestamp() RETURNS timestamptz"
+        server.sql().installSchema();
+        server.sql().execute("GRANT warden_operator TO " + operator);
+        server.sql().execute("DROP SCHEMA IF EXISTS warden_it_evil CASCADE");
+        server.sql().execute("CREATE SCHEMA warden_it_evil");
+        server.sql().execute("CREATE FUNCTION warden_it_evil.clock_timestamp() RETURNS timestamptz"
                 + " LANGUAGE sql AS 'SELECT pg_catalog.now() + interval ''3000 days'''");
-        server.execute("GRANT USAGE ON SCHEMA warden_it_evil TO PUBLIC");
-        server.execute("ALTER ROLE " + operator
+        server.sql().execute("GRANT USAGE ON SCHEMA warden_it_evil TO PUBLIC");
+        server.sql().execute("ALTER ROLE " + operator
                 + " SET search_path = warden_it_evil, pg_catalog, public");
         try {
             Victim young = victim("cli-young-tx").idleInTransaction("SELECT 1");
@@ -415,7 +416,7 @@ class CliIT {
             assertFalse(csvRows(reap.out()).containsKey(young.pid), reap.out());
             young.assertUsable();
         } finally {
-            server.execute("DROP SCHEMA warden_it_evil CASCADE");
+            server.sql().execute("DROP SCHEMA warden_it_evil CASCADE");
         }
     }
 
@@ -423,7 +424,7 @@ class CliIT {
     void throughPgbouncerEveryTerminationHasItsLogLineAndEnforceLeavesNoLockBehind()
             throws Exception {
         Pooler pooler = Pooler.get();
-        server.installSchema();
+        server.sql().installSchema();
         Map<String, String> env = env();
         env.put("PGPORT", String.valueOf(pooler.port));
         for (int round = 1; round <= 3; round++) {
@@ -438,12 +439,12 @@ class CliIT {
                     actionAndOutcome(csvRows(reap.out()), idle));
             String line = "pgwarden: terminate pid=" + idle.pid + " ";
             Poll.until("the log line for pid " + idle.pid, Duration.ofSeconds(10),
-                    () -> server.serverLog().contains(line));
+                    () -> server.sql().serverLog().contains(line));
         }
         Cli.Result enforce = Cli.run(env, "enforce", "--format", "csv");
         assertEquals(0, enforce.exitCode(), enforce.toString());
         // The runner's enforce lock ended with its transaction, not with a pooled session.
-        assertFalse(server.queryBoolean("SELECT count(*) > 0 FROM pg_locks"
+        assertFalse(server.sql().queryBoolean("SELECT count(*) > 0 FROM pg_locks"
                 + " WHERE locktype = 'advisory' AND objid = 1 AND classid = 1885828964"));
     }
 
@@ -473,8 +474,8 @@ class CliIT {
     }
 
     private String role(String name) throws Exception {
-        server.execute("DROP ROLE IF EXISTS " + name);
-        server.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
+        server.sql().execute("DROP ROLE IF EXISTS " + name);
+        server.sql().execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
         roles.add(name);
         return name;
     }
@@ -600,8 +601,8 @@ class CliIT {
         // there; a role name and the query text keep everything.
         String role = "+役割\rwarden_it_cli";
         String quotedRole = '"' + role + '"';
-        server.execute("DROP ROLE IF EXISTS " + quotedRole);
-        server.execute("CREATE ROLE " + quotedRole + " LOGIN PASSWORD '" + PASSWORD + "'");
+        server.sql().execute("DROP ROLE IF EXISTS " + quotedRole);
+        server.sql().execute("CREATE ROLE " + quotedRole + " LOGIN PASSWORD '" + PASSWORD + "'");
         try {
             Victim formula = Victim.openAs(server, "=HYPERLINK(\"http://x\")\r漢字");
             victims.add(formula);
@@ -638,8 +639,8 @@ class CliIT {
             assertEquals("'+役割\\rwarden_it_cli", rows.get(named.pid).get(1), csv.toString());
         } finally {
             victims.forEach(Victim::close);
-            server.terminateVictims();
-            server.execute("DROP ROLE IF EXISTS " + quotedRole);
+            Victims.terminateLeftovers(server);
+            server.sql().execute("DROP ROLE IF EXISTS " + quotedRole);
         }
     }
 

@@ -43,9 +43,9 @@ class CliWatchIT {
     @AfterEach
     void cleanUp() throws Exception {
         victims.forEach(Victim::close);
-        server.terminateVictims();
-        if (server.queryBoolean("SELECT to_regclass('warden.policy') IS NOT NULL")) {
-            server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_watch%'");
+        Victims.terminateLeftovers(server);
+        if (server.sql().queryBoolean("SELECT to_regclass('warden.policy') IS NOT NULL")) {
+            server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_watch%'");
         }
     }
 
@@ -54,10 +54,10 @@ class CliWatchIT {
         // A cluster of its own: the restart would break other tests' sessions and pgbouncer.
         TestServer own = TestServer.startLocal("pgwarden-it-watch", "");
         try {
-            own.installSchema();
-            own.execute("INSERT INTO warden.policy (name, kind, threshold,"
+            own.sql().installSchema();
+            own.sql().execute("INSERT INTO warden.policy (name, kind, threshold,"
                     + " application_name_like) VALUES ('it_watch', 'idle_in_tx',"
-                    + " '200 milliseconds', '" + TestServer.VICTIM_APP + "-watch-%')");
+                    + " '200 milliseconds', '" + Victims.APP_PREFIX + "-watch-%')");
             try (WatchProcess watch = WatchProcess.start(own.libpqEnvironment(),
                     "--interval", "1s", "--log-format", "json")) {
                 watch.awaitLine("the started line", LIMIT, l -> l.contains("\"started\""));
@@ -113,20 +113,21 @@ class CliWatchIT {
 
     @Test
     void metricsCountTheSignalsTheAuditLogRecordsAndTheRunsByResult() throws Exception {
-        server.installSchema();
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+        server.sql().installSchema();
+        server.sql().execute("INSERT INTO warden.policy"
+                + " (name, kind, threshold, application_name_like)"
                 + " VALUES ('it_watch_metrics', 'idle_in_tx', '200 milliseconds', '"
-                + TestServer.VICTIM_APP + "-watch-m%')");
+                + Victims.APP_PREFIX + "-watch-m%')");
         // An escalation writes two audit rows for one query: the cancel and the terminate.
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, escalate, grace,"
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, escalate, grace,"
                 + " application_name_like) VALUES ('it_watch_metrics_esc', 'long_running',"
-                + " '100 milliseconds', true, '300 milliseconds', '" + TestServer.VICTIM_APP
+                + " '100 milliseconds', true, '300 milliseconds', '" + Victims.APP_PREFIX
                 + "-watch-e%')");
         // A policy that only observes: its audited dry runs are no signals.
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, mode,"
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, mode,"
                 + " application_name_like) VALUES ('it_watch_metrics_obs', 'idle_in_tx',"
-                + " '100 milliseconds', 'observe', '" + TestServer.VICTIM_APP + "-watch-o%')");
-        int port = TestServer.freePort();
+                + " '100 milliseconds', 'observe', '" + Victims.APP_PREFIX + "-watch-o%')");
+        int port = LocalCluster.freePort();
         try (WatchProcess watch = WatchProcess.start(server.libpqEnvironment(),
                 "--interval", "1s", "--metrics-port", String.valueOf(port))) {
             watch.awaitLine("the started line", LIMIT, l -> l.contains(" started "));
@@ -225,10 +226,10 @@ class CliWatchIT {
     void aServerThatStopsAnsweringMidRunIsALostConnectionAndAStopCutsALongRun()
             throws Exception {
         assumeTrue(server.dataDir() != null, "needs a local cluster, to stop a backend");
-        server.installSchema();
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, escalate, grace,"
+        server.sql().installSchema();
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, escalate, grace,"
                 + " application_name_like) VALUES ('it_watch_hang', 'long_running',"
-                + " '100 milliseconds', true, '1 minute', '" + TestServer.VICTIM_APP
+                + " '100 milliseconds', true, '1 minute', '" + Victims.APP_PREFIX
                 + "-watch-h%')");
         Victim stubborn = victim("watch-h1").start(ScenarioBase.IGNORES_CANCEL);
         List<String> command = List.of(
@@ -239,14 +240,14 @@ class CliWatchIT {
             watch.awaitLine("the started line", LIMIT, l -> l.contains(" started "));
             // The runner waits out the grace of its cancel: stopped there, mid-run.
             int waiting = runnerWaiting(0);
-            TestServer.run(List.of("kill", "-STOP", String.valueOf(waiting)), null);
+            Shell.run(List.of("kill", "-STOP", String.valueOf(waiting)), null);
             try {
                 String lost = watch.awaitLine("the lost line", LIMIT,
                         l -> l.contains(" connection_lost "));
                 assertTrue(lost.contains("the server did not answer within 2 s"), lost);
                 watch.awaitLine("the run cut", LIMIT, l -> l.contains(" result=connection_lost "));
             } finally {
-                TestServer.run(List.of("kill", "-CONT", String.valueOf(waiting)), null);
+                Shell.run(List.of("kill", "-CONT", String.valueOf(waiting)), null);
             }
             watch.awaitLine("the back line", LIMIT, l -> l.contains(" connection_back ")
                     && l.contains(" in_recovery=false "));
@@ -269,12 +270,12 @@ class CliWatchIT {
 
     @Test
     void aRoleWithoutWardenOperatorIsRefusedAtStartNotEveryInterval() throws Exception {
-        server.installSchema();
+        server.sql().installSchema();
         String role = "it_watch_signaller";
-        server.execute("DROP ROLE IF EXISTS " + role);
-        server.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'warden-it'");
+        server.sql().execute("DROP ROLE IF EXISTS " + role);
+        server.sql().execute("CREATE ROLE " + role + " LOGIN PASSWORD 'warden-it'");
         try {
-            server.execute("GRANT pg_signal_backend, pg_read_all_stats TO " + role);
+            server.sql().execute("GRANT pg_signal_backend, pg_read_all_stats TO " + role);
             Map<String, String> env = new HashMap<>(server.libpqEnvironment());
             env.put("PGUSER", role);
             env.put("PGPASSWORD", "warden-it");
@@ -286,17 +287,18 @@ class CliWatchIT {
                     refused.toString());
             assertEquals("", refused.out(), refused.toString());
         } finally {
-            server.execute("DROP ROLE IF EXISTS " + role);
+            server.sql().execute("DROP ROLE IF EXISTS " + role);
         }
     }
 
     @Test
     void onAHotStandbyTheNoticeIsShownAndNothingClaimsAnAuditRow() throws Exception {
         Standby standby = Standby.get();
-        server.installSchema();
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+        server.sql().installSchema();
+        server.sql().execute("INSERT INTO warden.policy"
+                + " (name, kind, threshold, application_name_like)"
                 + " VALUES ('it_watch_standby', 'idle_in_tx', '200 milliseconds', '"
-                + TestServer.VICTIM_APP + "-watch-s%')");
+                + Victims.APP_PREFIX + "-watch-s%')");
         standby.awaitReplay();
         Map<String, String> env = new HashMap<>(server.libpqEnvironment());
         env.put("PGHOST", standby.host);
@@ -371,10 +373,11 @@ class CliWatchIT {
 
     @Test
     void badInputIsRefusedBeforeAnythingConnectsOrIsSignalled() throws Exception {
-        server.installSchema();
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+        server.sql().installSchema();
+        server.sql().execute("INSERT INTO warden.policy"
+                + " (name, kind, threshold, application_name_like)"
                 + " VALUES ('it_watch_bad', 'idle_in_tx', '50 milliseconds', '"
-                + TestServer.VICTIM_APP + "-watch-bad%')");
+                + Victims.APP_PREFIX + "-watch-bad%')");
         Victim idleTx = victim("watch-bad").idleInTransaction("SELECT 1");
         idleTx.awaitAge("100 milliseconds");
         Map<String, String> env = server.libpqEnvironment();
@@ -436,14 +439,14 @@ class CliWatchIT {
     private static void restart(TestServer cluster) throws Exception {
         Path data = cluster.dataDir();
         // -l: without it the new postmaster would hold our pipe open, and we would wait.
-        TestServer.run(TestServer.asServerUser(isRoot(), cluster.bindir.resolve("pg_ctl")
+        Shell.run(Shell.asServerUser(isRoot(), cluster.bindir.resolve("pg_ctl")
                 .toString(), "-D", data.toString(), "-l", data.getParent()
                 .resolve("restart.log").toString(), "-m", "fast", "-w", "-t", "60", "restart"),
                 null);
     }
 
     private static boolean isRoot() throws Exception {
-        return "0".equals(TestServer.run(List.of("id", "-u"), null).trim());
+        return Shell.isRoot();
     }
 
     /** The keys' values in a line, as PostgreSQL's JSON parser reads it: it must parse. */

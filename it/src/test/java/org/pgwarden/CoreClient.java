@@ -1,5 +1,7 @@
 package org.pgwarden;
 
+import static org.pgwarden.WardenClient.Flag.value;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -9,37 +11,39 @@ final class CoreClient implements WardenClient {
 
     @Override
     public List<ActionRow> cancelLongRunning(Connection caller, String threshold,
-            Boolean escalate, String grace, Boolean dryRun) throws SQLException {
-        return LongRunningCanceller.run(caller, threshold, escalate, grace, dryRun);
+            Escalation escalate, String grace, DryRun dryRun) throws SQLException {
+        return LongRunningCanceller.run(caller, threshold, value(escalate), grace,
+                value(dryRun));
     }
 
     @Override
-    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun,
-            Boolean onlyBlocking) throws SQLException {
-        return IdleTransactionReaper.run(caller, threshold, dryRun, onlyBlocking);
+    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, DryRun dryRun,
+            Blocking onlyBlocking) throws SQLException {
+        return IdleTransactionReaper.run(caller, threshold, value(dryRun),
+                value(onlyBlocking));
     }
 
     @Override
     public List<ActionRow> endLongTransactions(Connection caller, String threshold,
-            String grace, Boolean dryRun) throws SQLException {
-        return LongTransactionEnder.run(caller, threshold, grace, dryRun);
+            String grace, DryRun dryRun) throws SQLException {
+        return LongTransactionEnder.run(caller, threshold, grace, value(dryRun));
     }
 
     @Override
     public List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
-            Boolean dryRun) throws SQLException {
-        return BlockerTerminator.run(caller, minWait, grace, dryRun);
+            DryRun dryRun) throws SQLException {
+        return BlockerTerminator.run(caller, minWait, grace, value(dryRun));
     }
 
     @Override
-    public List<ActionRow> enforce(Connection caller, Boolean dryRun) throws SQLException {
-        return Enforcer.run(caller, dryRun);
+    public List<ActionRow> enforce(Connection caller, DryRun dryRun) throws SQLException {
+        return Enforcer.run(caller, value(dryRun));
     }
 
     @Override
-    public List<ReportRow> backendReport(Connection caller, Boolean includeIdle)
+    public List<ReportRow> backendReport(Connection caller, Idle includeIdle)
             throws SQLException {
-        return BackendReport.run(caller, includeIdle);
+        return BackendReport.run(caller, value(includeIdle));
     }
 
     @Override

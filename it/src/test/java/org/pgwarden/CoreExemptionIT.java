@@ -28,7 +28,7 @@ class CoreExemptionIT extends ExemptionScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override
@@ -38,11 +38,11 @@ class CoreExemptionIT extends ExemptionScenarios {
 
     @Test
     void anUpgradeKeepsWhatEveryOldRowProtectsAndSelects() throws Throwable {
-        server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
-        server.execute("CREATE DATABASE " + UPGRADE_DATABASE);
+        server.sql().execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+        server.sql().execute("CREATE DATABASE " + UPGRADE_DATABASE);
         // One home per cluster (Home): the upgrade runs in a database of its own, so the
         // test database lends it the home for the test.
-        String home = server.releaseHome();
+        String home = server.sql().releaseHome();
         try (Connection old = connectTo(UPGRADE_DATABASE); Statement st = old.createStatement()) {
             st.execute(OldRelease.TABLES);
             st.execute(OldRelease.ROWS);
@@ -58,17 +58,17 @@ class CoreExemptionIT extends ExemptionScenarios {
                     "SELECT usename FROM warden.exemption WHERE name = 'exact'"));
             assertEquals(before, OldRelease.exemptions(st, SessionMatch.condition("e", true)));
         } finally {
-            server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
-            server.restoreHome(home);
+            server.sql().execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+            server.sql().restoreHome(home);
         }
     }
 
     @Test
     void theConcurrentIndexExemptionIsSeededOnceAndClaimableOnlyOnceChanged()
             throws Exception {
-        server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
-        server.execute("CREATE DATABASE " + UPGRADE_DATABASE);
-        String home = server.releaseHome();
+        server.sql().execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+        server.sql().execute("CREATE DATABASE " + UPGRADE_DATABASE);
+        String home = server.sql().releaseHome();
         try (Connection old = connectTo(UPGRADE_DATABASE); Statement st = old.createStatement()) {
             st.execute(OldRelease.TABLES);
 
@@ -87,8 +87,8 @@ class CoreExemptionIT extends ExemptionScenarios {
             assertEquals("exemptions that any client can claim: concurrent_index_builds",
                     claimable(st));
         } finally {
-            server.execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
-            server.restoreHome(home);
+            server.sql().execute("DROP DATABASE IF EXISTS " + UPGRADE_DATABASE + " WITH (FORCE)");
+            server.sql().restoreHome(home);
         }
     }
 

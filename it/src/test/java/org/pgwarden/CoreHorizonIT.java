@@ -12,7 +12,7 @@ class CoreHorizonIT extends HorizonScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override

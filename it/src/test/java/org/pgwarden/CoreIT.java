@@ -2,6 +2,8 @@ package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,7 +24,7 @@ class CoreIT extends WardenScenarios {
     @BeforeAll
     static void installSchema() throws Exception {
         // What a server without PL/Java takes with psql -f: exemptions, policies, audit.
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override
@@ -123,9 +125,9 @@ class CoreIT extends WardenScenarios {
 
     @Test
     void textThatIsNotAnIntervalIsRefusedWith22023() throws Exception {
-        refused("threshold", "\"soon\"", () -> client.reapIdleInTx(caller, "soon", false));
+        refused("threshold", "\"soon\"", () -> client.reapIdleInTx(caller, "soon", FOR_REAL));
         refused("grace", "\"a while\"",
-                () -> client.cancelLongRunning(caller, "1 hour", true, "a while", false));
+                () -> client.cancelLongRunning(caller, "1 hour", ESCALATE, "a while", FOR_REAL));
     }
 
     @Test
@@ -135,7 +137,7 @@ class CoreIT extends WardenScenarios {
         caller.setAutoCommit(false);
         try {
             // one transaction: only pg_stat_clear_snapshot() lets the waits see the exit
-            ActionRow row = rowFor(client.reapIdleInTx(caller, "50 milliseconds", false), v);
+            ActionRow row = rowFor(client.reapIdleInTx(caller, "50 milliseconds", FOR_REAL), v);
             assertEquals(Outcome.TERMINATED, row.outcome());
         } finally {
             caller.rollback();

@@ -18,7 +18,7 @@ class CoreLockRootIT extends LockRootScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override
@@ -46,7 +46,7 @@ class CoreLockRootIT extends LockRootScenarios {
         assertEquals(List.of("active"), roots.stream().filter(r -> r.pid() == root.pid)
                 .map(r -> r.candidate().state()).toList());
 
-        server.execute("INSERT INTO " + gate + " VALUES (1)");
+        server.sql().execute("INSERT INTO " + gate + " VALUES (1)");
         root.awaitSuccess();
         root.awaitState("idle in transaction");
         ActionRow row = rowFor(BlockerTerminator.resolve(caller, installation,

@@ -16,7 +16,7 @@ class CoreLongTransactionIT extends LongTransactionScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override

@@ -12,7 +12,7 @@ class CorePolicyIT extends PolicyScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override

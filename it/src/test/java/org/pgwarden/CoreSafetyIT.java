@@ -1,6 +1,8 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +23,7 @@ class CoreSafetyIT extends SafetyScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override
@@ -38,7 +40,7 @@ class CoreSafetyIT extends SafetyScenarios {
             st.execute("SET statement_timeout = '300ms'");
         }
 
-        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+        ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, "500 milliseconds", FOR_REAL),
                 stubborn);
 
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -56,7 +58,7 @@ class CoreSafetyIT extends SafetyScenarios {
             throws Exception {
         String operator = role("warden_it_safety_idle_op");
         client().grantOperator(caller, operator);
-        server.execute("ALTER ROLE " + operator
+        server.sql().execute("ALTER ROLE " + operator
                 + " SET idle_in_transaction_session_timeout = '20ms'");
         Victim idleTx = victim(role("warden_it_safety_idle_victim"), "safety-idle-timeout")
                 .idleInTransaction("SELECT 1");
@@ -66,7 +68,7 @@ class CoreSafetyIT extends SafetyScenarios {
             assertEquals("20ms", idleTimeout(runner));
 
             List<ActionRow> rows = client().endLongTransactions(runner, "100 milliseconds",
-                    "1 second", false);
+                    "1 second", FOR_REAL);
 
             assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
             assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idleTx.nextStatementSqlState());

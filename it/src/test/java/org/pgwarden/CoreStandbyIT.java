@@ -9,7 +9,7 @@ class CoreStandbyIT extends StandbyScenarios {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @Override

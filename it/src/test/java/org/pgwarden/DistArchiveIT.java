@@ -64,7 +64,7 @@ class DistArchiveIT {
 
     @Test
     void theTarballHoldsTheSameWithExecutableScripts() throws Exception {
-        List<String> listing = TestServer.run(List.of("tar", "tzvf", dist + ".tar.gz"), null)
+        List<String> listing = Shell.run(List.of("tar", "tzvf", dist + ".tar.gz"), null)
                 .lines().toList();
         Set<String> files = new TreeSet<>();
         for (String line : listing) {
@@ -95,18 +95,18 @@ class DistArchiveIT {
         TestServer server = TestServer.get();
         Path unpacked = Files.createTempDirectory("pgwarden-dist");
         try {
-            TestServer.run(List.of("tar", "xzf", dist + ".tar.gz", "-C", unpacked.toString()),
+            Shell.run(List.of("tar", "xzf", dist + ".tar.gz", "-C", unpacked.toString()),
                     null);
             Path home = unpacked.resolve(BASE);
 
             Scripts.Result installed = installFrom(home, server);
 
-            if (server.hasPlJava()) {
+            if (server.sql().hasPlJava()) {
                 assertEquals(0, installed.exitCode(), installed.output());
                 assertTrue(installed.output().contains("pgwarden installed in database "
                         + TestServer.DATABASE + " from " + home.resolve("install")
                         + "/../pgwarden.jar"), installed.output());
-                assertTrue(server.queryBoolean(
+                assertTrue(server.sql().queryBoolean(
                         "SELECT count(*) >= 0 FROM warden.backend_report()"));
             } else {
                 System.out.println("[pgwarden-it] DistArchiveIT: PL/Java is not installed;"

@@ -3,6 +3,9 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +28,8 @@ abstract class ExemptionScenarios extends ScenarioBase {
 
     @AfterEach
     void dropRows() throws SQLException {
-        server.execute("DELETE FROM warden.exemption WHERE name LIKE 'it\\_%'");
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.exemption WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
     }
 
     @Test
@@ -40,7 +43,7 @@ abstract class ExemptionScenarios extends ScenarioBase {
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), impostor.nextStatementSqlState());
 
         String backup = role("warden_it_backup");
-        server.execute("GRANT " + TOOLS + " TO " + backup);
+        server.sql().execute("GRANT " + TOOLS + " TO " + backup);
         Victim tool = victimNamed(backup, "pg_dump").idleInTransaction("SELECT 1");
         tool.awaitAge("100 milliseconds");
 
@@ -103,13 +106,13 @@ abstract class ExemptionScenarios extends ScenarioBase {
 
     @Test
     void aRowMustMatchOnSomethingAndNameARoleThatExists() throws Exception {
-        SQLException all = assertThrows(SQLException.class, () -> server.execute(
+        SQLException all = assertThrows(SQLException.class, () -> server.sql().execute(
                 "INSERT INTO warden.exemption (name, note) VALUES ('it_all', 'x')"));
         assertEquals("23514", all.getSQLState(), all.getMessage());
         assertTrue(all.getMessage().contains("exemption \"it_all\" matches every session"),
                 all.getMessage());
         exemption("it_some", "application_name", "it-some");
-        SQLException emptied = assertThrows(SQLException.class, () -> server.execute(
+        SQLException emptied = assertThrows(SQLException.class, () -> server.sql().execute(
                 "UPDATE warden.exemption SET application_name = NULL WHERE name = 'it_some'"));
         assertEquals("23514", emptied.getSQLState(), emptied.getMessage());
 
@@ -119,7 +122,7 @@ abstract class ExemptionScenarios extends ScenarioBase {
         assertTrue(noRole.getMessage().contains(
                 "invalid value for column \"member_of\": \"warden_it_no_such_role\""),
                 noRole.getMessage());
-        SQLException noPolicyRole = assertThrows(SQLException.class, () -> server.execute(
+        SQLException noPolicyRole = assertThrows(SQLException.class, () -> server.sql().execute(
                 "INSERT INTO warden.policy (name, kind, threshold, member_of) VALUES"
                         + " ('it_ghost', 'idle_in_tx', '1 hour', 'warden_it_no_such_role')"));
         assertEquals("42704", noPolicyRole.getSQLState(), noPolicyRole.getMessage());
@@ -137,16 +140,17 @@ abstract class ExemptionScenarios extends ScenarioBase {
         String group = role("warden_it_gone_group");
         exemption("it_gone", "member_of", group);
         insertPolicy("it_gone", Policy.IDLE_IN_TX, "member_of", group);
-        server.execute("DROP ROLE " + group);
+        server.sql().execute("DROP ROLE " + group);
         Victim v = victim("gone-group-tx").idleInTransaction("SELECT 1");
         v.awaitAge("100 milliseconds");
 
-        assertEquals(null, reportRowFor(client().backendReport(caller, false), v).exemption());
-        assertTrue(client().enforce(caller, false).stream().noneMatch(r -> r.pid() == v.pid));
+        assertEquals(null,
+                reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), v).exemption());
+        assertTrue(client().enforce(caller, FOR_REAL).stream().noneMatch(r -> r.pid() == v.pid));
         assertEquals(Outcome.TERMINATED, rowFor(reap(), v).outcome());
         // the row stays open to every change but a new member_of that names no role
-        server.execute("UPDATE warden.policy SET enabled = false WHERE name = 'it_gone'");
-        SQLException renamed = assertThrows(SQLException.class, () -> server.execute(
+        server.sql().execute("UPDATE warden.policy SET enabled = false WHERE name = 'it_gone'");
+        SQLException renamed = assertThrows(SQLException.class, () -> server.sql().execute(
                 "UPDATE warden.policy SET member_of = 'warden_it_other' WHERE name = 'it_gone'"));
         assertEquals("42704", renamed.getSQLState(), renamed.getMessage());
     }
@@ -155,7 +159,7 @@ abstract class ExemptionScenarios extends ScenarioBase {
     void policyFiltersUseTheSameLanguageAndTheReportAgreesWithEnforce() throws Exception {
         String group = role("warden_it_policy_group");
         String member = role("warden_it_policy_member");
-        server.execute("GRANT " + group + " TO " + member);
+        server.sql().execute("GRANT " + group + " TO " + member);
         Victim named = victimNamed(quotedRole("warden_it_a_b"), "it-policy")
                 .idleInTransaction("SELECT 1");
         Victim lookalike = victimNamed(quotedRole("warden_it_axb"), "it-policy")
@@ -167,9 +171,9 @@ abstract class ExemptionScenarios extends ScenarioBase {
         insertPolicy("it_ab", Policy.IDLE_IN_TX, "usename", "warden_it_a_b");
         insertPolicy("it_group", Policy.LONG_RUNNING, "member_of", group);
 
-        List<ReportRow> report = client().backendReport(caller, false);
-        List<ActionRow> dry = client().enforce(caller, true);
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
+        List<ActionRow> dry = client().enforce(caller, DRY_RUN);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         assertTrue(reportRowFor(report, named).advice()
                 .startsWith("enforce() policy 'it_ab' would terminate it now"));
@@ -206,7 +210,7 @@ abstract class ExemptionScenarios extends ScenarioBase {
         awaitAges(List.of(chosen, both), List.of());
         String shown = "note it_chosen; application_name chosen by the client";
 
-        List<ReportRow> report = client().backendReport(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
         List<ActionRow> rows = reap();
 
         assertEquals(shown, reportRowFor(report, chosen).exemption());
@@ -226,7 +230,7 @@ abstract class ExemptionScenarios extends ScenarioBase {
     // ---- helpers ------------------------------------------------------------------------
 
     List<ActionRow> reap() throws SQLException {
-        return client().reapIdleInTx(caller, "50 milliseconds", false);
+        return client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
     }
 
     /** Adds exemption {@code name} matching on one column; its note is "note name". */

@@ -46,14 +46,14 @@ class HarnessIT {
         for (AutoCloseable session : opened) {
             session.close();
         }
-        server.terminateVictims();
+        Victims.terminateLeftovers(server);
     }
 
     @Test
     void aTableCreatedOnThePrimaryIsReplayedOnTheStandbyWhichRefusesWrites() throws Exception {
-        server.execute("DROP TABLE IF EXISTS harness_replicated");
-        server.execute("CREATE TABLE harness_replicated (id int)");
-        server.execute("INSERT INTO harness_replicated VALUES (1), (2)");
+        server.sql().execute("DROP TABLE IF EXISTS harness_replicated");
+        server.sql().execute("CREATE TABLE harness_replicated (id int)");
+        server.sql().execute("INSERT INTO harness_replicated VALUES (1), (2)");
         Standby standby = Standby.get();
 
         standby.awaitReplay();
@@ -108,7 +108,7 @@ class HarnessIT {
     void aClientInATransactionThroughThePoolerKeepsItsServerBackend() throws Exception {
         Pooler pooler = Pooler.get();
         try (Connection client = pooler.connect(server.superuser, server.password,
-                TestServer.VICTIM_APP + "-pooled-tx")) {
+                Victims.APP_PREFIX + "-pooled-tx")) {
             client.setAutoCommit(false);
             Set<Integer> pids = new HashSet<>();
             for (int i = 0; i < 5; i++) {
@@ -124,7 +124,7 @@ class HarnessIT {
                     assertTrue(rs.next(), "no backend " + pid + " on the cluster");
                     assertEquals("idle in transaction", rs.getString("state"));
                     // pgbouncer passed the client's name on to the backend it linked it to.
-                    assertEquals(TestServer.VICTIM_APP + "-pooled-tx",
+                    assertEquals(Victims.APP_PREFIX + "-pooled-tx",
                             rs.getString("application_name"));
                 }
             }
@@ -134,8 +134,8 @@ class HarnessIT {
 
     @Test
     void aLeakedTransactionKeepsItsLockWhileHealthChecksMoveStateChange() throws Exception {
-        server.execute("DROP TABLE IF EXISTS harness_pooled");
-        server.execute("CREATE TABLE harness_pooled (id int)");
+        server.sql().execute("DROP TABLE IF EXISTS harness_pooled");
+        server.sql().execute("CREATE TABLE harness_pooled (id int)");
         LeakedTransaction leak = LeakedTransaction.start(Pooler.get(), "leaked-tx",
                 "LOCK TABLE harness_pooled IN ACCESS EXCLUSIVE MODE");
         opened.add(leak);
@@ -177,7 +177,7 @@ class HarnessIT {
         opened.add(leak);
         leak.awaitChecks(1);
 
-        server.terminate(List.of(leak.pid));
+        Victims.terminate(server, List.of(leak.pid));
 
         // pgbouncer passes the backend's FATAL on to the client linked to it, then closes
         // the client ("server conn crashed?"): the client sees what a direct session sees.

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.INCLUDE_IDLE;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +32,7 @@ class HomeDatabaseIT extends ScenarioBase {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @BeforeEach
@@ -77,11 +80,11 @@ class HomeDatabaseIT extends ScenarioBase {
         CoreClient core = new CoreClient();
         try (Connection other = connectOther()) {
             for (ThrowingCall call : new ThrowingCall[] {
-                    () -> core.reapIdleInTx(other, "50 milliseconds", false),
-                    () -> core.cancelLongRunning(other, "50 milliseconds", true, "1 second",
-                            false),
-                    () -> core.terminateBlockers(other, "50 milliseconds", "1 second", false),
-                    () -> core.backendReport(other, true),
+                    () -> core.reapIdleInTx(other, "50 milliseconds", FOR_REAL),
+                    () -> core.cancelLongRunning(other, "50 milliseconds", ESCALATE, "1 second",
+                            FOR_REAL),
+                    () -> core.terminateBlockers(other, "50 milliseconds", "1 second", FOR_REAL),
+                    () -> core.backendReport(other, INCLUDE_IDLE),
                     () -> core.horizonReport(other)}) {
                 SQLException e = assertThrows(SQLException.class, call::run);
                 assertEquals(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE.code(),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.Idle.INCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -79,7 +80,7 @@ abstract class HorizonScenarios extends ScenarioBase {
         consumeXids();
 
         List<HorizonRow> rows = client().horizonReport(caller);
-        List<ReportRow> report = client().backendReport(caller, true);
+        List<ReportRow> report = client().backendReport(caller, INCLUDE_IDLE);
 
         HorizonRow slot = only(rows, r -> r.holder().endsWith("slot")
                 && LOGICAL_SLOT.equals(r.name()));
@@ -100,7 +101,7 @@ abstract class HorizonScenarios extends ScenarioBase {
         assertEquals("pgoutput", slot.plugin());
         assertEquals(TestServer.DATABASE, slot.datname());
         assertNull(slot.pid());
-        if (server.serverVersionNum() >= 170000) {
+        if (server.version().isAtLeast(17)) {
             assertNotNull(slot.heldSince(), "inactive_since from PostgreSQL 17 on");
         } else {
             assertNull(slot.heldSince());
@@ -217,7 +218,7 @@ abstract class HorizonScenarios extends ScenarioBase {
             ps.setString(1, snapshot.applicationName);
             ps.executeUpdate();
         }
-        String started = server.queryString("SELECT to_char(backend_start AT TIME ZONE 'UTC',"
+        String started = server.sql().queryString("SELECT to_char(backend_start AT TIME ZONE 'UTC',"
                 + " 'YYYY-MM-DD HH24:MI:SS.US') FROM pg_stat_activity WHERE pid = "
                 + snapshot.pid);
 

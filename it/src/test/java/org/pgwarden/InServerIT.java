@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -66,14 +70,14 @@ class InServerIT extends WardenScenarios {
         // PL/Java defines its pljava.* settings when a session first loads it.
         String loaded = "SELECT count(*) FROM pg_settings WHERE name LIKE 'pljava.%'";
         try (Connection fresh = server.connect(); Statement st = fresh.createStatement()) {
-            List<ReportRow> report = client.backendReport(fresh, false);
+            List<ReportRow> report = client.backendReport(fresh, EXCLUDE_IDLE);
             assertTrue(report.stream().anyMatch(r -> r.pid() == idleTx.pid), report.toString());
-            assertEquals(List.of(), client.reapIdleInTx(fresh, "3650 days", false));
+            assertEquals(List.of(), client.reapIdleInTx(fresh, "3650 days", FOR_REAL));
             assertEquals(List.of(),
-                    client.cancelLongRunning(fresh, "3650 days", true, "5 seconds", false));
+                    client.cancelLongRunning(fresh, "3650 days", ESCALATE, "5 seconds", FOR_REAL));
             assertEquals(0, count(st, loaded), "a call with nothing to do loaded PL/Java");
 
-            List<ActionRow> due = client.reapIdleInTx(fresh, "50 milliseconds", true);
+            List<ActionRow> due = client.reapIdleInTx(fresh, "50 milliseconds", DRY_RUN);
             assertEquals(Outcome.DRY_RUN, rowFor(due, idleTx).outcome());
             assertTrue(count(st, loaded) > 0, "the check cannot see PL/Java being loaded");
         }
@@ -93,7 +97,7 @@ class InServerIT extends WardenScenarios {
         idleTx.awaitAge("100 milliseconds");
 
         caller.setAutoCommit(false);
-        List<ActionRow> rows = client.reapIdleInTx(caller, "50 milliseconds", false);
+        List<ActionRow> rows = client.reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
         caller.rollback();
         caller.setAutoCommit(true);
 

@@ -1,6 +1,8 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,12 +42,12 @@ class InServerLongTransactionIT extends LongTransactionScenarios {
 
         try (Connection scheduled = server.connect()) {
             assertEquals(List.of(), client.endLongTransactions(scheduled, "1 hour", "5 seconds",
-                    false));
-            assertEquals(List.of(), client.enforce(scheduled, false));
+                    FOR_REAL));
+            assertEquals(List.of(), client.enforce(scheduled, FOR_REAL));
             assertEquals(0, plJavaContexts(scheduled), "a call with nothing due started a JVM");
 
             assertEquals(Outcome.DRY_RUN, rowFor(client.endLongTransactions(scheduled,
-                    THRESHOLD, "1 second", true), idleTx).outcome());
+                    THRESHOLD, "1 second", DRY_RUN), idleTx).outcome());
             assertEquals(1, plJavaContexts(scheduled));
         }
     }

@@ -2,6 +2,7 @@ package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
 
 import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class InServerObserveModeIT extends ObserveModeScenarios {
     void anObservingPolicyAddsNoWaitsToTheStatementTimeoutCheck() throws Exception {
         // Armed, its escalation could wait 10 minutes, which a 3 second timeout refuses.
         policy("it_watch_grace", Policy.LONG_RUNNING, "observe", "obs-grace");
-        server.execute("UPDATE warden.policy SET escalate = true, grace = '10 minutes'"
+        server.sql().execute("UPDATE warden.policy SET escalate = true, grace = '10 minutes'"
                 + " WHERE name = 'it_watch_grace'");
         Victim slow = victim("obs-grace").start("SELECT pg_sleep(60)");
         slow.awaitAge("100 milliseconds");
@@ -38,7 +39,7 @@ class InServerObserveModeIT extends ObserveModeScenarios {
             st.execute("SET statement_timeout = '3s'");
         }
 
-        assertEquals(Outcome.DRY_RUN, rowFor(client.enforce(caller, false), slow).outcome());
+        assertEquals(Outcome.DRY_RUN, rowFor(client.enforce(caller, FOR_REAL), slow).outcome());
 
         assertTrue(slow.stillRunning());
     }

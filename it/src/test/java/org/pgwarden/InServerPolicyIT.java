@@ -1,6 +1,8 @@
 package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,31 +33,29 @@ class InServerPolicyIT extends PolicyScenarios {
 
     @Test
     void aScheduledRunWithNothingToDoStartsNoJvm() throws Exception {
-        Assumptions.assumeTrue(server.serverVersionNum() >= 140000,
-                "pg_backend_memory_contexts exists from PostgreSQL 14 on");
-        policy("it_roots_later", Policy.BLOCKERS, "1 hour", false, null);
-        policy("it_idle_later", Policy.IDLE_IN_TX, "1 hour", false, null);
-        policy("it_slow_later", Policy.LONG_RUNNING, "1 hour", false, null);
+        assumeMinimumServerVersion(14, "pg_backend_memory_contexts");
+        policy("it_roots_later", Policy.BLOCKERS, "1 hour", CANCEL_ONLY, null);
+        policy("it_idle_later", Policy.IDLE_IN_TX, "1 hour", CANCEL_ONLY, null);
+        policy("it_slow_later", Policy.LONG_RUNNING, "1 hour", CANCEL_ONLY, null);
         Victim idleTx = victim("not-yet-due").idleInTransaction("SELECT 1");
 
         try (Connection scheduled = server.connect()) {
-            assertEquals(List.of(), client.enforce(scheduled, false));
+            assertEquals(List.of(), client.enforce(scheduled, FOR_REAL));
             assertEquals(0, plJavaContexts(scheduled), "enforce() started a JVM for nothing");
 
-            server.execute("UPDATE warden.policy SET threshold = '50 milliseconds'"
+            server.sql().execute("UPDATE warden.policy SET threshold = '50 milliseconds'"
                     + " WHERE name = 'it_idle_later'");
             idleTx.awaitAge("100 milliseconds");
             assertEquals(Outcome.TERMINATED,
-                    rowFor(client.enforce(scheduled, false), idleTx).outcome());
+                    rowFor(client.enforce(scheduled, FOR_REAL), idleTx).outcome());
             assertEquals(1, plJavaContexts(scheduled));
         }
     }
 
     @Test
     void aStreamingWalsenderStartsNoJvmInAScheduledRun() throws Exception {
-        Assumptions.assumeTrue(server.serverVersionNum() >= 140000,
-                "pg_backend_memory_contexts exists from PostgreSQL 14 on");
-        policy("it_slow_walsender", Policy.LONG_RUNNING, "50 milliseconds", false, null);
+        assumeMinimumServerVersion(14, "pg_backend_memory_contexts");
+        policy("it_slow_walsender", Policy.LONG_RUNNING, "50 milliseconds", CANCEL_ONLY, null);
         try (Walsender walsender = Walsender.start(server, "jvm-walsender");
                 Connection scheduled = server.connect()) {
             // Active since its START_REPLICATION, as long as the standby streams.
@@ -65,8 +64,8 @@ class InServerPolicyIT extends PolicyScenarios {
                             + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
 
             assertEquals(List.of(), client.cancelLongRunning(scheduled, "50 milliseconds",
-                    false, "5 seconds", false));
-            assertEquals(List.of(), client.enforce(scheduled, false));
+                    CANCEL_ONLY, "5 seconds", FOR_REAL));
+            assertEquals(List.of(), client.enforce(scheduled, FOR_REAL));
 
             assertEquals(0, plJavaContexts(scheduled), "the walsender started a JVM");
             walsender.assertStillStreaming();

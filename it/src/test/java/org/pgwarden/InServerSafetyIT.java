@@ -3,6 +3,8 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
 
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -53,7 +55,7 @@ class InServerSafetyIT extends SafetyScenarios {
         }
 
         SQLException e = assertThrows(SQLException.class,
-                () -> cancel("50 milliseconds", true, "5 seconds", false));
+                () -> cancel("50 milliseconds", ESCALATE, "5 seconds", FOR_REAL));
 
         assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
         assertTrue(e.getMessage().contains(
@@ -70,7 +72,7 @@ class InServerSafetyIT extends SafetyScenarios {
             st.execute("SET statement_timeout = '30s'");
         }
 
-        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+        ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, "500 milliseconds", FOR_REAL),
                 stubborn);
 
         assertEquals(Outcome.TERMINATED, row.outcome());

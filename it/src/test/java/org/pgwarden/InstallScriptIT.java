@@ -44,7 +44,7 @@ class InstallScriptIT {
 
     @Test
     void installStopsWithAClearMessageWhenPlJavaIsMissing() throws Exception {
-        if (server.hasPlJava()) {
+        if (server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT without-PL/Java case:"
                     + " PL/Java is installed in this PostgreSQL");
             Assumptions.abort("PL/Java is installed");
@@ -55,60 +55,60 @@ class InstallScriptIT {
         assertTrue(result.output().contains("install.sh: PL/Java is not installed in this"
                 + " server"), result.output());
         // The core suites may have installed sql/schema.sql here; the functions need PL/Java.
-        assertFalse(server.queryBoolean(
+        assertFalse(server.sql().queryBoolean(
                 "SELECT to_regprocedure('warden.backend_report(boolean)') IS NOT NULL"));
     }
 
     @Test
     void aSecondInstallKeepsTheSameStateAndUninstallRemovesEverything() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT install/uninstall case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
         }
-        server.execute("DROP ROLE IF EXISTS warden_it_member");
+        server.sql().execute("DROP ROLE IF EXISTS warden_it_member");
         try {
             Scripts.install(server);
-            server.execute("CREATE ROLE warden_it_member LOGIN");
-            server.execute("GRANT warden_operator TO warden_it_member");
-            server.execute("INSERT INTO warden.exemption (name, application_name, note)"
+            server.sql().execute("CREATE ROLE warden_it_member LOGIN");
+            server.sql().execute("GRANT warden_operator TO warden_it_member");
+            server.sql().execute("INSERT INTO warden.exemption (name, application_name, note)"
                     + " VALUES ('it_batch', 'nightly-batch%', 'added by the operator')");
-            server.execute("DELETE FROM warden.exemption WHERE name = 'patroni'");
+            server.sql().execute("DELETE FROM warden.exemption WHERE name = 'patroni'");
             String first = catalogState();
 
             Scripts.install(server);
 
             assertEquals(first, catalogState());
-            assertTrue(server.queryBoolean("SELECT pg_has_role('warden_it_member',"
+            assertTrue(server.sql().queryBoolean("SELECT pg_has_role('warden_it_member',"
                     + " 'warden_operator', 'MEMBER')"), "an upgrade dropped a membership");
 
             Scripts.Result removed = Scripts.run(server, "install/uninstall.sh");
 
             assertEquals(0, removed.exitCode(), removed.output());
-            assertFalse(server.queryBoolean("SELECT to_regnamespace('warden') IS NOT NULL"));
-            assertFalse(server.queryBoolean(
+            assertFalse(server.sql().queryBoolean("SELECT to_regnamespace('warden') IS NOT NULL"));
+            assertFalse(server.sql().queryBoolean(
                     "SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = 'warden_operator')"));
-            assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM sqlj.jar_repository"
+            assertFalse(server.sql().queryBoolean("SELECT EXISTS (SELECT FROM sqlj.jar_repository"
                     + " WHERE jarname = 'pgwarden')"));
-            assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM pg_proc"
+            assertFalse(server.sql().queryBoolean("SELECT EXISTS (SELECT FROM pg_proc"
                     + " WHERE proname LIKE '%long_running%' OR proname LIKE 'reap_idle%')"));
-            assertFalse(server.queryBoolean("SELECT EXISTS (SELECT FROM pg_class"
+            assertFalse(server.sql().queryBoolean("SELECT EXISTS (SELECT FROM pg_class"
                     + " WHERE relname IN ('action_log', 'policy', 'exemption'))"));
         } finally {
-            server.execute("DROP ROLE IF EXISTS warden_it_member");
+            server.sql().execute("DROP ROLE IF EXISTS warden_it_member");
             Scripts.install(server);
         }
     }
 
     @Test
     void anInstallTellsTheOperatorOfAnExemptionAnyClientCanClaim() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT claimable-exemption"
                     + " case: PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
         }
         Scripts.install(server);
-        server.execute("INSERT INTO warden.exemption (name, application_name, note)"
+        server.sql().execute("INSERT INTO warden.exemption (name, application_name, note)"
                 + " VALUES ('it_claimable', 'nightly-batch', 'matches a name any client may"
                 + " choose')");
         try {
@@ -126,13 +126,13 @@ class InstallScriptIT {
             // Shown, and only what the operator needs: PL/Java's advisory at COMMIT is not.
             assertFalse(upgrade.errors().contains("JEP 411"), upgrade.errors());
         } finally {
-            server.execute("DELETE FROM warden.exemption WHERE name = 'it_claimable'");
+            server.sql().execute("DELETE FROM warden.exemption WHERE name = 'it_claimable'");
         }
     }
 
     @Test
     void theArchiveScriptTrainsAJvmAndANewSessionMapsItsArchive() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT archive case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
@@ -149,12 +149,13 @@ class InstallScriptIT {
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().contains("-XX:SharedArchiveFile=" + archive + "'"),
                 result.output());
-        assertTrue(server.queryBoolean("SELECT size > 0 FROM pg_stat_file('" + archive + "')"));
+        assertTrue(server.sql().queryBoolean(
+                "SELECT size > 0 FROM pg_stat_file('" + archive + "')"));
     }
 
     @Test
     void theRuntimeScriptLinksARuntimeThatRunsPgwardenUnderPlJavasPolicy() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT runtime case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
@@ -243,16 +244,16 @@ class InstallScriptIT {
 
     @Test
     void twoInstallsAtOnceTakeTurnsAndLeaveAWorkingInstall() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT concurrent case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
         }
         // A database of its own, without pljava: both runs would create the extension.
         String database = "pgwarden_it_install_race";
-        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        server.execute("CREATE DATABASE " + database);
-        String home = server.releaseHome();
+        server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.sql().execute("CREATE DATABASE " + database);
+        String home = server.sql().releaseHome();
         try {
             Map<String, String> env = Map.of("PGDATABASE", database);
             CompletableFuture<Scripts.Result> first = CompletableFuture.supplyAsync(
@@ -275,14 +276,14 @@ class InstallScriptIT {
                 assertEquals(1, rs.getInt(2));
             }
         } finally {
-            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            server.restoreHome(home);
+            server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            server.sql().restoreHome(home);
         }
     }
 
     @Test
     void anInstallWhileAnotherRunsSaysSoAndWaitsForIt() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT waiting case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
@@ -318,14 +319,14 @@ class InstallScriptIT {
 
     @Test
     void anInstallLockHeldByANonSuperuserIsNamedAndNotWaitedFor() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT lock-holder case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
         }
         // Any role may take an advisory lock: today install.sh would wait for it forever.
-        server.execute("DROP ROLE IF EXISTS warden_it_lock_holder");
-        server.execute("CREATE ROLE warden_it_lock_holder LOGIN PASSWORD 'warden-it'");
+        server.sql().execute("DROP ROLE IF EXISTS warden_it_lock_holder");
+        server.sql().execute("CREATE ROLE warden_it_lock_holder LOGIN PASSWORD 'warden-it'");
         try (Connection holder = server.connect("warden_it_lock_holder", "warden-it",
                 "pgwarden-it-lock-holder"); Statement st = holder.createStatement()) {
             st.executeQuery("SELECT pg_advisory_lock(1885828964, 2)").close();
@@ -336,7 +337,7 @@ class InstallScriptIT {
             assertTrue(result.output().contains("the install lock is held by pid "
                     + pidOf(holder) + " of role warden_it_lock_holder"), result.output());
         } finally {
-            server.execute("DROP ROLE IF EXISTS warden_it_lock_holder");
+            server.sql().execute("DROP ROLE IF EXISTS warden_it_lock_holder");
         }
     }
 
@@ -352,14 +353,14 @@ class InstallScriptIT {
 
     @Test
     void aJvmThatCannotStartIsNamedAsTheCause() throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED InstallScriptIT libjvm case:"
                     + " PL/Java is not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed");
         }
         String database = "pgwarden_it_install_nojvm";
-        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        server.execute("CREATE DATABASE " + database);
+        server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.sql().execute("CREATE DATABASE " + database);
         try {
             Scripts.Result result = installQuietly(Map.of("PGDATABASE", database,
                     "PGOPTIONS", "-c pljava.libjvm_location=/nonexistent/libjvm.so"));
@@ -368,7 +369,7 @@ class InstallScriptIT {
             assertTrue(result.output().contains("install.sh: PL/Java could not start a JVM:"
                     + " set pljava.libjvm_location"), result.output());
         } finally {
-            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 

@@ -44,7 +44,7 @@ final class LeakedTransaction implements AutoCloseable {
 
     /**
      * A superuser's client through {@code pooler}, named {@code pgwarden-victim-name} (so
-     * TestServer.terminateVictims finds its backend), that runs {@code lockSql} in a new
+     * Victims.terminateLeftovers finds its backend), that runs {@code lockSql} in a new
      * transaction and starts its health checks.
      */
     static LeakedTransaction start(Pooler pooler, String name, String lockSql)
@@ -56,14 +56,14 @@ final class LeakedTransaction implements AutoCloseable {
     /** The same, as {@code user}. */
     static LeakedTransaction start(Pooler pooler, String user, String password, String name,
             String lockSql) throws SQLException {
-        String app = TestServer.VICTIM_APP + "-" + name;
+        String app = Victims.APP_PREFIX + "-" + name;
         return start(pooler.connect(user, password, app), app, lockSql);
     }
 
     /** The same, a superuser's client connected straight to the server, no pool between. */
     static LeakedTransaction start(String name, String lockSql) throws SQLException {
         TestServer server = TestServer.get();
-        String app = TestServer.VICTIM_APP + "-" + name;
+        String app = Victims.APP_PREFIX + "-" + name;
         return start(server.connect(server.superuser, server.password, app), app, lockSql);
     }
 

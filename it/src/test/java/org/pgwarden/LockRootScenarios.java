@@ -3,6 +3,9 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,9 +91,9 @@ abstract class LockRootScenarios extends ScenarioBase {
         awaitLockWait(waiter);
         waiter.awaitAge("100 milliseconds");
 
-        ReportRow reported = reportRowFor(client().backendReport(caller, false), waiter);
+        ReportRow reported = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), waiter);
         List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         String gid = literal(NASTY_GID);
         assertEquals(List.of(0), reported.blockedBy());
@@ -114,7 +117,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         assertEquals("Lock", waitEventType(waiter));
 
         // The literal the row names ends the prepared transaction, and the wait with it.
-        server.execute("ROLLBACK PREPARED " + row.detail());
+        server.sql().execute("ROLLBACK PREPARED " + row.detail());
         waiter.awaitSuccess();
     }
 
@@ -130,10 +133,10 @@ abstract class LockRootScenarios extends ScenarioBase {
         policy("it_roots", "50 milliseconds");
 
         ActionRow dry = rowFor(client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", true), holder);
+                "1 second", DRY_RUN), holder);
         List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", false);
-        List<ActionRow> enforced = client().enforce(caller, false);
+                "1 second", FOR_REAL);
+        List<ActionRow> enforced = client().enforce(caller, FOR_REAL);
 
         String stays = "skipped: the waiters stay blocked by prepared transaction 'it_shared'";
         for (ActionRow row : List.of(dry, rowFor(rows, holder), rowFor(enforced, holder))) {
@@ -165,7 +168,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         freed.awaitAge("100 milliseconds");
 
         List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         ActionRow root = rowFor(rows, holder);
         assertEquals(Outcome.TERMINATED, root.outcome());
@@ -185,7 +188,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         Victim holder = holderOfALateWait("late-wait-14");
 
         List<ActionRow> rows = client().terminateBlockers(caller, LATE_WAIT_MIN_WAIT,
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         assertTrue(rows.stream().noneMatch(r -> r.pid() == holder.pid),
                 "a wait that began just now counted from its query's start: " + rows);
@@ -199,7 +202,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         Victim holder = holderOfALateWait("late-wait-13");
 
         List<ActionRow> rows = client().terminateBlockers(caller, LATE_WAIT_MIN_WAIT,
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, holder).outcome());
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), holder.nextStatementSqlState());
@@ -236,7 +239,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         waiter.awaitAge("100 milliseconds");
 
         List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         assertEquals(Outcome.EXEMPT, rowFor(rows, dump).outcome());
         ActionRow row = rowFor(rows, holder);
@@ -254,7 +257,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         String operator = role("warden_it_root_operator");
         client().grantOperator(caller, operator);
         String table = table("warden_it_superuser_share");
-        server.execute("GRANT ALL ON " + table + " TO " + operator);
+        server.sql().execute("GRANT ALL ON " + table + " TO " + operator);
         Victim superuser = victim("superuser-root")
                 .idleInTransaction("LOCK TABLE " + table + " IN ACCESS SHARE MODE");
         Victim holder = victim(operator, "operator-root")
@@ -266,7 +269,7 @@ abstract class LockRootScenarios extends ScenarioBase {
         List<ActionRow> rows;
         try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op")) {
             rows = client().terminateBlockers(asOperator, "50 milliseconds", "1 second",
-                    false);
+                    FOR_REAL);
         }
 
         assertEquals(Outcome.NOT_PERMITTED, rowFor(rows, superuser).outcome());
@@ -290,7 +293,7 @@ abstract class LockRootScenarios extends ScenarioBase {
             waiter.awaitAge("100 milliseconds");
 
             List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                    "1 second", false);
+                    "1 second", FOR_REAL);
 
             ActionRow row = rows.stream().filter(r -> r.pid() == pid).findFirst()
                     .orElseThrow(() -> new AssertionError("no row for pid " + pid + ": " + rows));
@@ -318,7 +321,7 @@ abstract class LockRootScenarios extends ScenarioBase {
             waiter.awaitAge("100 milliseconds");
 
             List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                    "1 second", false);
+                    "1 second", FOR_REAL);
 
             ActionRow row = rows.stream().filter(r -> r.pid() == own).findFirst()
                     .orElseThrow(() -> new AssertionError("no row for the caller: " + rows));
@@ -362,7 +365,7 @@ abstract class LockRootScenarios extends ScenarioBase {
     void aPoolKeepsUsingALeakedTransaction(RootConnections roots) throws Exception {
         String table = table("warden_it_pooled_root");
         for (int round = 1; round <= 8; round++) {
-            String app = TestServer.VICTIM_APP + "-pooled-root-" + round;
+            String app = Victims.APP_PREFIX + "-pooled-root-" + round;
             try (Connection root = roots.open(app)) {
                 root.setAutoCommit(false);
                 try (Statement st = root.createStatement()) {
@@ -377,7 +380,7 @@ abstract class LockRootScenarios extends ScenarioBase {
                 checks.awaitRuns(3);
 
                 List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                        "1 second", false);
+                        "1 second", FOR_REAL);
 
                 ActionRow row = rows.stream().filter(r -> r.pid() == pid).findFirst()
                         .orElseThrow(() -> new AssertionError("no row for " + pid + rows));

@@ -3,6 +3,10 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,10 +28,11 @@ abstract class LongTransactionScenarios extends ScenarioBase {
 
     @AfterEach
     void dropPolicies() throws SQLException {
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
     }
 
-    List<ActionRow> endTx(String threshold, String grace, Boolean dryRun) throws SQLException {
+    List<ActionRow> endTx(String threshold, String grace, WardenClient.DryRun dryRun)
+            throws SQLException {
         return client().endLongTransactions(caller, threshold, grace, dryRun);
     }
 
@@ -40,13 +45,13 @@ abstract class LongTransactionScenarios extends ScenarioBase {
             awaitTransactionAge(leak.pid, "1.2 seconds");
 
             // Every 50 ms a check moves query_start and state_change: no state lasts 1 s.
-            assertTrue(client().reapIdleInTx(caller, threshold, false).stream()
+            assertTrue(client().reapIdleInTx(caller, threshold, FOR_REAL).stream()
                     .noneMatch(r -> r.pid() == leak.pid));
-            assertTrue(client().cancelLongRunning(caller, threshold, true, "1 second", false)
+            assertTrue(client().cancelLongRunning(caller, threshold, ESCALATE, "1 second", FOR_REAL)
                     .stream().noneMatch(r -> r.pid() == leak.pid));
             assertEquals(null, leak.failure());
 
-            ActionRow row = rowForPid(endTx(threshold, "1 second", false), leak.pid);
+            ActionRow row = rowForPid(endTx(threshold, "1 second", FOR_REAL), leak.pid);
 
             if (row.action() == Action.CANCEL) {
                 // Caught running a check: the cancel failed its block, whose next check then
@@ -71,7 +76,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         failed.awaitAge(THRESHOLD);
         idle.awaitAge(THRESHOLD);
 
-        List<ActionRow> rows = endTx(THRESHOLD, "1 second", false);
+        List<ActionRow> rows = endTx(THRESHOLD, "1 second", FOR_REAL);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
         assertEquals(Action.TERMINATE, rowFor(rows, idleTx).action());
@@ -92,7 +97,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         inBlock.start("SELECT pg_sleep(60)");
         inBlock.awaitAge(THRESHOLD);
 
-        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", false), inBlock);
+        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", FOR_REAL), inBlock);
 
         assertEquals(Action.TERMINATE, row.action());
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -112,7 +117,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         fastPath.awaitAge(THRESHOLD);
         assertEquals("fastpath function call", fastPath.stateSeen());
 
-        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", false), fastPath);
+        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", FOR_REAL), fastPath);
 
         assertEquals(Action.TERMINATE, row.action());
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -132,7 +137,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         fastPath.startFastPathSleep(60);
         fastPath.awaitAge(THRESHOLD);
 
-        ActionRow row = rowFor(client().enforce(caller, false), fastPath);
+        ActionRow row = rowFor(client().enforce(caller, FOR_REAL), fastPath);
 
         assertEquals("it_tx_fastpath", row.policy());
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -146,7 +151,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         Victim single = victim("tx-single").start("SELECT pg_sleep(60)");
         single.awaitAge(THRESHOLD);
 
-        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", false), single);
+        ActionRow row = rowFor(endTx(THRESHOLD, "300 milliseconds", FOR_REAL), single);
 
         assertEquals(Action.CANCEL, row.action());
         assertEquals(Outcome.CANCELLED, row.outcome());
@@ -162,7 +167,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         dump.awaitAge(THRESHOLD);
         idleTx.awaitAge(THRESHOLD);
 
-        List<ActionRow> dry = endTx(THRESHOLD, "1 second", true);
+        List<ActionRow> dry = endTx(THRESHOLD, "1 second", DRY_RUN);
 
         assertEquals(Outcome.DRY_RUN, rowFor(dry, idleTx).outcome());
         assertEquals(Action.TERMINATE, rowFor(dry, idleTx).action());
@@ -171,7 +176,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         assertEquals(List.of(), audit(idleTx));
 
         idleTx.idleInTransaction("SELECT 1").awaitAge(THRESHOLD);
-        List<ActionRow> rows = endTx(THRESHOLD, "1 second", false);
+        List<ActionRow> rows = endTx(THRESHOLD, "1 second", FOR_REAL);
 
         assertEquals(Outcome.EXEMPT, rowFor(rows, dump).outcome());
         assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
@@ -186,14 +191,14 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         idleTx.awaitAge(THRESHOLD);
         WardenClient c = client();
 
-        refused("threshold", "NULL", () -> c.endLongTransactions(caller, null, "1 s", false));
+        refused("threshold", "NULL", () -> c.endLongTransactions(caller, null, "1 s", FOR_REAL));
         refused("threshold", "\"00:00:00\"",
-                () -> c.endLongTransactions(caller, "0", "1 s", false));
-        refused("grace", "NULL", () -> c.endLongTransactions(caller, "1 ms", null, false));
+                () -> c.endLongTransactions(caller, "0", "1 s", FOR_REAL));
+        refused("grace", "NULL", () -> c.endLongTransactions(caller, "1 ms", null, FOR_REAL));
         refused("grace", "\"00:11:00\"",
-                () -> c.endLongTransactions(caller, "1 ms", "11 minutes", false));
+                () -> c.endLongTransactions(caller, "1 ms", "11 minutes", FOR_REAL));
         refused("grace", "\"-00:00:01\"",
-                () -> c.endLongTransactions(caller, "1 ms", "-1 second", false));
+                () -> c.endLongTransactions(caller, "1 ms", "-1 second", FOR_REAL));
         refused("dry_run", "NULL", () -> c.endLongTransactions(caller, "1 ms", "1 s", null));
 
         assertEquals("idle in transaction", idleTx.stateSeen());
@@ -214,7 +219,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         idleTx.awaitAge("1 second");
         inBlock.awaitAge(THRESHOLD);
 
-        assertTrue(reportRowFor(client().backendReport(caller, false), inBlock).advice()
+        assertTrue(reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), inBlock).advice()
                 .startsWith("enforce() policy 'it_tx' would cancel it now, and terminate it if"
                         + " it stays in that transaction: its transaction is open longer than"),
                 "the report's advice");
@@ -222,7 +227,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
             leak.awaitChecks(3);
             awaitTransactionAge(leak.pid, "400 milliseconds");
 
-            List<ActionRow> rows = client().enforce(caller, false);
+            List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
             // Both kinds select the idle one: the state's own policy comes first.
             assertEquals("it_idle", rowFor(rows, idleTx).policy());
@@ -249,13 +254,13 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         Victim idleTx = victim("tx-unknown").idleInTransaction("SELECT 1");
         idleTx.awaitAge(THRESHOLD);
         policy("it_idle", Policy.IDLE_IN_TX, THRESHOLD);
-        server.execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_kind_check");
+        server.sql().execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_kind_check");
         try {
-            server.execute("INSERT INTO warden.policy (name, kind, threshold)"
+            server.sql().execute("INSERT INTO warden.policy (name, kind, threshold)"
                     + " VALUES ('it_future', 'future_kind', '1 ms')");
 
             SQLException e = assertThrows(SQLException.class,
-                    () -> client().enforce(caller, false));
+                    () -> client().enforce(caller, FOR_REAL));
 
             assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState());
             assertTrue(e.getMessage().contains(
@@ -263,26 +268,26 @@ abstract class LongTransactionScenarios extends ScenarioBase {
                     e.getMessage());
             idleTx.assertUsable();
         } finally {
-            server.execute("DELETE FROM warden.policy WHERE name = 'it_future'");
-            server.installSchema();
+            server.sql().execute("DELETE FROM warden.policy WHERE name = 'it_future'");
+            server.sql().installSchema();
         }
     }
 
     @Test
     void anUpgradeReplacesTheOldKindCheckAndKeepsThePolicies() throws Exception {
-        server.execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_kind_check");
-        server.execute("ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check"
+        server.sql().execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_kind_check");
+        server.sql().execute("ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check"
                 + " CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers'))");
         policy("it_kept", Policy.IDLE_IN_TX, "1 hour");
         SQLException old = assertThrows(SQLException.class,
                 () -> policy("it_tx", Policy.LONG_TRANSACTION, "1 hour"));
         assertEquals("23514", old.getSQLState());
 
-        server.installSchema();
-        server.installSchema();
+        server.sql().installSchema();
+        server.sql().installSchema();
 
         policy("it_tx", Policy.LONG_TRANSACTION, "1 hour");
-        assertEquals("2", server.queryString(
+        assertEquals("2", server.sql().queryString(
                 "SELECT count(*) FROM warden.policy WHERE name IN ('it_kept', 'it_tx')"));
     }
 

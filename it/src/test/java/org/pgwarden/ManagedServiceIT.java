@@ -42,19 +42,19 @@ class ManagedServiceIT {
         TestServer own = TestServer.startLocal("pgwarden-it-managed", "");
         Victim victim = null;
         try {
-            own.execute("CREATE ROLE " + ADMIN + " LOGIN CREATEROLE CREATEDB");
-            own.execute("GRANT pg_signal_backend, pg_read_all_stats TO " + ADMIN
+            own.sql().execute("CREATE ROLE " + ADMIN + " LOGIN CREATEROLE CREATEDB");
+            own.sql().execute("GRANT pg_signal_backend, pg_read_all_stats TO " + ADMIN
                     + " WITH ADMIN OPTION");
-            own.execute("CREATE DATABASE " + DATABASE + " OWNER " + ADMIN);
+            own.sql().execute("CREATE DATABASE " + DATABASE + " OWNER " + ADMIN);
             // The application's role: no superuser's session may be signalled by an operator.
-            own.execute("CREATE ROLE " + APP + " LOGIN");
+            own.sql().execute("CREATE ROLE " + APP + " LOGIN");
 
             psqlFile(own, ADMIN, BASEDIR.resolve("sql/schema.sql"));
             try (Connection admin = connect(own, ADMIN); Statement st = admin.createStatement()) {
                 st.execute("CREATE ROLE " + RUNNER + " LOGIN IN ROLE warden_operator");
                 st.execute("INSERT INTO warden.policy (name, kind, threshold,"
                         + " application_name_like) VALUES ('it_managed', 'idle_in_tx',"
-                        + " '200 milliseconds', '" + TestServer.VICTIM_APP + "-managed%')");
+                        + " '200 milliseconds', '" + Victims.APP_PREFIX + "-managed%')");
             }
 
             Map<String, String> env = own.libpqEnvironment();

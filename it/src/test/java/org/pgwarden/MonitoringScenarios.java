@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +49,10 @@ abstract class MonitoringScenarios extends ScenarioBase {
         for (Listener l : listeners) {
             l.conn.close();
         }
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_notify%'"
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_notify%'"
                 + " OR name = '" + SUMMARY_POLICY + "'");
-        server.execute("DELETE FROM warden.action_log WHERE usename = '" + SUMMARY_ROWS + "'");
+        server.sql().execute(
+                "DELETE FROM warden.action_log WHERE usename = '" + SUMMARY_ROWS + "'");
     }
 
     // ---- notifications ------------------------------------------------------------------
@@ -86,7 +90,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
         idle.awaitAge("100 milliseconds");
         slow.awaitAge("100 milliseconds");
 
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, idle).outcome());
         assertEquals(Outcome.CANCELLED, rowFor(rows, slow).outcome());
@@ -113,8 +117,8 @@ abstract class MonitoringScenarios extends ScenarioBase {
         idle.awaitAge("100 milliseconds");
 
         assertEquals(Outcome.DRY_RUN,
-                rowFor(client().reapIdleInTx(caller, "50 milliseconds", true), idle).outcome());
-        assertEquals(List.of(), cancel("3650 days", false, "5 seconds", false));
+                rowFor(client().reapIdleInTx(caller, "50 milliseconds", DRY_RUN), idle).outcome());
+        assertEquals(List.of(), cancel("3650 days", CANCEL_ONLY, "5 seconds", FOR_REAL));
         caller.setAutoCommit(false);
         assertEquals(Outcome.TERMINATED, rowFor(reap(), idle).outcome());
         caller.rollback();
@@ -132,7 +136,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
         String operator = role("warden_it_notify_op");
         String app = role("warden_it_notify_app");
         client().grantOperator(caller, operator);
-        server.execute("ALTER ROLE " + operator + " SET warden.notify_channel = '"
+        server.sql().execute("ALTER ROLE " + operator + " SET warden.notify_channel = '"
                 + channel.replace("'", "''") + "'");
         Listener ops = listen(channel);
         Listener fallback = listen("warden");
@@ -141,7 +145,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
 
         try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-notify")) {
             assertEquals(Outcome.TERMINATED, rowFor(client().reapIdleInTx(asOperator,
-                    "50 milliseconds", false), appTx).outcome());
+                    "50 milliseconds", FOR_REAL), appTx).outcome());
         }
         Heard heard = ops.next();
         assertEquals(channel, heard.channel);
@@ -222,7 +226,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
         assertEquals("0 1", summary.remove(SUMMARY_POLICY + "/terminate/"
                 + Outcome.TERMINATED.label()));
         assertEquals(Map.of(), summary);
-        assertEquals("1", server.queryString("SELECT count(*) FROM warden.action_summary"
+        assertEquals("1", server.sql().queryString("SELECT count(*) FROM warden.action_summary"
                 + " WHERE policy = '" + SUMMARY_POLICY + "' AND action = 'terminate'"
                 + " AND last_logged_at BETWEEN now() - interval '2 hours 1 minute'"
                 + " AND now() - interval '1 hour 59 minutes'"),
@@ -278,7 +282,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
                 assertTrue(actions.contains(rs.getString(3)), rs.getString(3));
                 assertTrue(outcomes.contains(rs.getString(4)), rs.getString(4));
                 String policy = rs.getString(2);
-                assertTrue(policy == null || policy.equals("other") || server.queryBoolean(
+                assertTrue(policy == null || policy.equals("other") || server.sql().queryBoolean(
                         "SELECT EXISTS (SELECT FROM warden.policy WHERE name = "
                                 + "'" + policy.replace("'", "''") + "')"), policy);
             }
@@ -297,7 +301,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
                 "last_logged_at_seconds", "GAUGE"), query.usages);
         logRow(null, "none", Outcome.GONE.label(), "1 minute");
         String monitor = role("warden_it_exporter");
-        server.execute("GRANT pg_monitor TO " + monitor);
+        server.sql().execute("GRANT pg_monitor TO " + monitor);
         String operator = role("warden_it_exporter_op");
         client().grantOperator(caller, operator);
 
@@ -339,7 +343,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
     // ---- helpers ------------------------------------------------------------------------
 
     private List<ActionRow> reap() throws SQLException {
-        return client().reapIdleInTx(caller, "50 milliseconds", false);
+        return client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
     }
 
     /**
@@ -359,7 +363,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
                 VALUES (?, ?, '50 milliseconds', ?)""")) {
             ps.setString(1, name);
             ps.setString(2, kind);
-            ps.setString(3, TestServer.VICTIM_APP + "-notify-enforce-%");
+            ps.setString(3, Victims.APP_PREFIX + "-notify-enforce-%");
             ps.executeUpdate();
         }
     }
@@ -402,7 +406,7 @@ abstract class MonitoringScenarios extends ScenarioBase {
 
     /** Policy {@link #SUMMARY_POLICY}, switched off: enforce() applies nothing of it. */
     private void summaryPolicy() throws SQLException {
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, enabled, usename)"
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, enabled, usename)"
                 + " VALUES ('" + SUMMARY_POLICY + "', 'idle_in_tx', '1 day', false,"
                 + " 'warden_it_nobody')");
     }

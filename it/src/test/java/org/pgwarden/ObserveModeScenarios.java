@@ -3,6 +3,9 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,7 +22,7 @@ abstract class ObserveModeScenarios extends ScenarioBase {
 
     @AfterEach
     void dropPolicies() throws SQLException {
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
     }
 
     @Test
@@ -31,8 +34,8 @@ abstract class ObserveModeScenarios extends ScenarioBase {
         idle.awaitAge("100 milliseconds");
         slow.awaitAge("100 milliseconds");
 
-        List<ReportRow> report = client().backendReport(caller, false);
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         ActionRow idleRow = rowFor(rows, idle);
         assertEquals(Action.TERMINATE, idleRow.action());
@@ -59,8 +62,8 @@ abstract class ObserveModeScenarios extends ScenarioBase {
         Victim idle = victim("obs-both").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
 
-        List<ReportRow> report = client().backendReport(caller, false);
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         List<String> mine = rows.stream().filter(r -> r.pid() == idle.pid)
                 .map(r -> r.policy() + " " + r.action().label() + "/" + r.outcomeText())
@@ -81,7 +84,7 @@ abstract class ObserveModeScenarios extends ScenarioBase {
         Victim idle = victim("obs-dry").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
 
-        assertEquals(Outcome.DRY_RUN, rowFor(client().enforce(caller, true), idle).outcome());
+        assertEquals(Outcome.DRY_RUN, rowFor(client().enforce(caller, DRY_RUN), idle).outcome());
 
         assertEquals(List.of(), audit(idle));
         idle.assertUsable();
@@ -94,12 +97,12 @@ abstract class ObserveModeScenarios extends ScenarioBase {
         Victim idle = victim("obs-unknown").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
         policy("it_enforce_idle", Policy.IDLE_IN_TX, "enforce", "obs-unknown");
-        server.execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_mode_check");
+        server.sql().execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_mode_check");
         try {
             policy("it_future_mode", Policy.IDLE_IN_TX, "audit-only", "obs-unknown");
 
             SQLException e = assertThrows(SQLException.class,
-                    () -> client().enforce(caller, false));
+                    () -> client().enforce(caller, FOR_REAL));
 
             assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState());
             assertTrue(e.getMessage().contains("invalid value for column \"mode\" of policy"
@@ -107,8 +110,8 @@ abstract class ObserveModeScenarios extends ScenarioBase {
             idle.assertUsable();
             assertEquals(List.of(), audit(idle));
         } finally {
-            server.execute("DELETE FROM warden.policy WHERE name = 'it_future_mode'");
-            server.installSchema();
+            server.sql().execute("DELETE FROM warden.policy WHERE name = 'it_future_mode'");
+            server.sql().installSchema();
         }
     }
 
@@ -125,7 +128,7 @@ abstract class ObserveModeScenarios extends ScenarioBase {
             ps.setString(1, name);
             ps.setString(2, kind);
             ps.setString(3, mode);
-            ps.setString(4, TestServer.VICTIM_APP + "-" + victim);
+            ps.setString(4, Victims.APP_PREFIX + "-" + victim);
             ps.executeUpdate();
         }
     }

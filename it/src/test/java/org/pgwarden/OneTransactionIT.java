@@ -23,9 +23,9 @@ class OneTransactionIT {
 
             SQLException thrown = assertThrows(SQLException.class,
                     () -> OneTransaction.run(conn, () -> {
-                        server.terminate(List.of(pid));
+                        Victims.terminate(server, List.of(pid));
                         Poll.until("pid " + pid + " to exit", Duration.ofSeconds(20),
-                                () -> server.queryBoolean("SELECT NOT EXISTS (SELECT FROM"
+                                () -> server.sql().queryBoolean("SELECT NOT EXISTS (SELECT FROM"
                                         + " pg_stat_activity WHERE pid = " + pid + ")"));
                         try (Statement st = conn.createStatement()) {
                             st.execute("SELECT 1");

@@ -3,6 +3,8 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,9 +48,9 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
         for (Victim v : victimsOfQuotedRoles) {
             v.close();
         }
-        server.terminate(victimsOfQuotedRoles.stream().map(v -> v.pid).toList());
+        Victims.terminate(server, victimsOfQuotedRoles.stream().map(v -> v.pid).toList());
         for (String role : quotedRoles) {
-            server.execute("DROP ROLE IF EXISTS " + identifier(role));
+            server.sql().execute("DROP ROLE IF EXISTS " + identifier(role));
         }
     }
 
@@ -56,19 +58,19 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
     void controlCharactersInRoleNamesShowAsEscapesAndForgeNoLine() throws Exception {
         String victimRole = quotedRole(FORGING_ROLE);
         String operator = quotedRole(OPERATOR_ROLE);
-        server.execute("GRANT warden_operator TO " + identifier(operator));
+        server.sql().execute("GRANT warden_operator TO " + identifier(operator));
         Victim idleTx = victimAs(victimRole, "lines-forging-role").idleInTransaction("SELECT 1");
         idleTx.awaitAge("100 milliseconds");
         Connection asOperator = connect(operator);
 
-        List<ActionRow> rows = client().reapIdleInTx(asOperator, "50 milliseconds", false);
+        List<ActionRow> rows = client().reapIdleInTx(asOperator, "50 milliseconds", FOR_REAL);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
         Matcher line = awaitLine(idleTx);
         assertEquals("terminate", line.group("action"));
         assertEquals(FORGING_ROLE_SHOWN, line.group("user"));
         assertEquals(OPERATOR_ROLE_SHOWN, line.group("caller"));
-        String log = server.serverLog();
+        String log = server.sql().serverLog();
         assertFalse(log.contains(FORGING_ROLE), "the victim's role name reached the log raw");
         assertFalse(log.contains(OPERATOR_ROLE), "the caller's role name reached the log raw");
     }
@@ -76,13 +78,14 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
     @Test
     void noContextOrStatementLineFollowsALogLineOfAnOperator() throws Exception {
         String operator = quotedRole("warden_it_lines_operator");
-        server.execute("GRANT warden_operator TO " + identifier(operator));
+        server.sql().execute("GRANT warden_operator TO " + identifier(operator));
         String victimRole = quotedRole("warden_it_lines_victim");
         Victim idleTx = victimAs(victimRole, "lines-operator-context")
                 .idleInTransaction("SELECT 1");
         idleTx.awaitAge("100 milliseconds");
 
-        List<ActionRow> rows = client().reapIdleInTx(connect(operator), "50 milliseconds", false);
+        List<ActionRow> rows =
+                client().reapIdleInTx(connect(operator), "50 milliseconds", FOR_REAL);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
         Matcher line = awaitLine(idleTx);
@@ -95,7 +98,7 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
         Victim sleeper = victim("lines-superuser-context").start("SELECT pg_sleep(60)");
         sleeper.awaitAge("100 milliseconds");
 
-        List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+        List<ActionRow> rows = cancel("50 milliseconds", CANCEL_ONLY, "5 seconds", FOR_REAL);
 
         assertEquals(Outcome.CANCELLED, rowFor(rows, sleeper).outcome());
         Matcher line = awaitLine(sleeper);
@@ -111,17 +114,17 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
         String owner = quotedRole("warden_it_lines_owner");
         Victim idleTx = victim("lines-untrusted-function").idleInTransaction("SELECT 1");
         idleTx.awaitAge("100 milliseconds");
-        server.execute("ALTER FUNCTION warden.server_log(text[]) OWNER TO " + owner);
+        server.sql().execute("ALTER FUNCTION warden.server_log(text[]) OWNER TO " + owner);
         try {
-            List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+            List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
 
             assertEquals(Outcome.TERMINATED, rowFor(rows, idleTx).outcome());
         } finally {
-            server.execute("ALTER FUNCTION warden.server_log(text[]) OWNER TO "
+            server.sql().execute("ALTER FUNCTION warden.server_log(text[]) OWNER TO "
                     + identifier(server.superuser));
         }
         Matcher line = awaitLine(idleTx);
-        assertTrue(server.serverLog().contains(line.group("prefix") + "CONTEXT:  "),
+        assertTrue(server.sql().serverLog().contains(line.group("prefix") + "CONTEXT:  "),
                 "not raised by the fallback: " + line.group());
     }
 
@@ -132,7 +135,7 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
      * action and the quoted values as they stand in the line.
      */
     Matcher awaitLine(Victim v) throws Exception {
-        Assumptions.assumeTrue(server.serverLog() != null,
+        Assumptions.assumeTrue(server.sql().serverLog() != null,
                 "the server keeps no log file that SQL can read: log lines not checked");
         Pattern pattern = Pattern.compile("^(?<prefix>.*)LOG:  pgwarden: (?<action>\\w+) pid="
                 + v.pid + " user=(?<user>" + QUOTED + ") application=" + QUOTED
@@ -140,7 +143,7 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
                 + " caller=(?<caller>\\w+|" + QUOTED + ")$", Pattern.MULTILINE);
         Matcher[] found = new Matcher[1];
         Poll.until("a log line for pid " + v.pid, Duration.ofSeconds(10), () -> {
-            Matcher m = pattern.matcher(server.serverLog());
+            Matcher m = pattern.matcher(server.sql().serverLog());
             found[0] = m;
             return m.find();
         });
@@ -153,7 +156,7 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
      * would add its CONTEXT and STATEMENT lines to the message.
      */
     void assertNothingAfter(Matcher line) throws SQLException {
-        String log = server.serverLog();
+        String log = server.sql().serverLog();
         String prefix = line.group("prefix");
         Assumptions.assumeFalse(prefix.isEmpty(), "log_line_prefix is empty");
         for (String other : List.of("CONTEXT:  ", "STATEMENT:  ", "DETAIL:  ")) {
@@ -164,8 +167,8 @@ abstract class OperatorLinesScenarios extends ScenarioBase {
 
     /** Creates a login role with any name; it is dropped after the test. */
     String quotedRole(String name) throws SQLException {
-        server.execute("DROP ROLE IF EXISTS " + identifier(name));
-        server.execute("CREATE ROLE " + identifier(name) + " LOGIN PASSWORD '" + PASSWORD
+        server.sql().execute("DROP ROLE IF EXISTS " + identifier(name));
+        server.sql().execute("CREATE ROLE " + identifier(name) + " LOGIN PASSWORD '" + PASSWORD
                 + "'");
         quotedRoles.add(name);
         return name;

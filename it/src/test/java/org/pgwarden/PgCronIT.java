@@ -60,12 +60,12 @@ class PgCronIT {
     @BeforeAll
     static void installPgwardenAndPgCron() throws Exception {
         TestServer server = TestServer.get();
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED the pg_cron test (PgCronIT): PL/Java is"
                     + " not installed in this PostgreSQL");
             Assumptions.abort("PL/Java is not installed in this PostgreSQL");
         }
-        if (!server.queryBoolean("SELECT current_setting('shared_preload_libraries')"
+        if (!server.sql().queryBoolean("SELECT current_setting('shared_preload_libraries')"
                 + " LIKE '%pg_cron%' AND EXISTS (SELECT FROM pg_available_extensions"
                 + " WHERE name = 'pg_cron')")) {
             System.out.println("[pgwarden-it] SKIPPED the pg_cron test (PgCronIT): pg_cron is"
@@ -86,7 +86,7 @@ class PgCronIT {
                 v.close();
             }
         }
-        server.execute("DELETE FROM warden.policy WHERE name = 'it_cron'");
+        server.sql().execute("DELETE FROM warden.policy WHERE name = 'it_cron'");
         try (Connection cron = cronDatabase(server, server.superuser, server.password);
                 PreparedStatement ps = cron.prepareStatement(
                         "SELECT cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE ?");
@@ -104,16 +104,16 @@ class PgCronIT {
         } catch (SQLException e) {
             // the role was never created
         }
-        server.terminateVictims();
-        server.execute("DROP ROLE IF EXISTS " + OPERATOR);
-        server.execute("DROP ROLE IF EXISTS " + APP);
+        Victims.terminateLeftovers(server);
+        server.sql().execute("DROP ROLE IF EXISTS " + OPERATOR);
+        server.sql().execute("DROP ROLE IF EXISTS " + APP);
     }
 
     @Test
     void jobsScheduledByAnOperatorReapAndEnforce() throws Exception {
-        server.execute("CREATE ROLE " + OPERATOR + " LOGIN PASSWORD '" + PASSWORD + "'");
-        server.execute("GRANT warden_operator TO " + OPERATOR);
-        server.execute("CREATE ROLE " + APP + " LOGIN PASSWORD '" + PASSWORD + "'");
+        server.sql().execute("CREATE ROLE " + OPERATOR + " LOGIN PASSWORD '" + PASSWORD + "'");
+        server.sql().execute("GRANT warden_operator TO " + OPERATOR);
+        server.sql().execute("CREATE ROLE " + APP + " LOGIN PASSWORD '" + PASSWORD + "'");
         try (Connection cron = cronDatabase(server, server.superuser, server.password);
                 Statement st = cron.createStatement()) {
             // What the README tells a DBA to grant; pg_cron grants neither to PUBLIC.
@@ -123,7 +123,7 @@ class PgCronIT {
         }
         victim = Victim.open(server, APP, PASSWORD, "cron-idle-tx").idleInTransaction("SELECT 1");
         sleeper = Victim.open(server, APP, PASSWORD, "cron-report").start("SELECT pg_sleep(600)");
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name)"
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, application_name)"
                 + " VALUES ('it_cron', 'long_running', '1 second', '"
                 + sleeper.applicationName + "')");
         victim.awaitAge("1 second");
@@ -145,7 +145,7 @@ class PgCronIT {
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), victim.nextStatementSqlState());
         assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
         assertEquals(launcher, launcherPid(), "pg_cron's launcher was lost");
-        String log = server.serverLog();
+        String log = server.sql().serverLog();
         if (log != null) {
             assertTrue(Pattern.compile("LOG:  pgwarden: terminate pid=" + victim.pid
                     + " user=\"" + APP + "\" .* function=reap_idle_in_tx .* caller=" + OPERATOR)

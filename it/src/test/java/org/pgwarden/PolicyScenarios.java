@@ -3,6 +3,12 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.Blocking.ONLY_BLOCKING;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +31,7 @@ abstract class PolicyScenarios extends ScenarioBase {
 
     @AfterEach
     void dropPolicies() throws SQLException {
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
     }
 
     // ---- exemptions ---------------------------------------------------------------------
@@ -42,14 +48,14 @@ abstract class PolicyScenarios extends ScenarioBase {
         waiter.awaitAge("100 milliseconds");
         dump.awaitAge("100 milliseconds");
         dumpQuery.awaitAge("100 milliseconds");
-        policy("it_idle", Policy.IDLE_IN_TX, "50 milliseconds", false, "pg_dump%");
+        policy("it_idle", Policy.IDLE_IN_TX, "50 milliseconds", CANCEL_ONLY, "pg_dump%");
 
         List<ActionRow> rows = new ArrayList<>(
-                client().terminateBlockers(caller, "50 milliseconds", "1 second", false));
+                client().terminateBlockers(caller, "50 milliseconds", "1 second", FOR_REAL));
         rows.addAll(reap("50 milliseconds"));
-        rows.addAll(client().enforce(caller, false));
-        ReportRow reported = reportRowFor(client().backendReport(caller, false), dump);
-        rows.addAll(cancel("50 milliseconds", true, "1 second", false));
+        rows.addAll(client().enforce(caller, FOR_REAL));
+        ReportRow reported = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), dump);
+        rows.addAll(cancel("50 milliseconds", ESCALATE, "1 second", FOR_REAL));
 
         for (ActionRow row : rows) {
             if (row.pid() == dump.pid || row.pid() == dumpQuery.pid) {
@@ -68,14 +74,14 @@ abstract class PolicyScenarios extends ScenarioBase {
         // cancel_long_running, which knows no exemption for it, cancelled the lock waiter
         assertEquals(SqlState.QUERY_CANCELED.code(), waiter.awaitFailure());
 
-        server.execute("UPDATE warden.exemption SET application_name = 'pg_dump-off'"
+        server.sql().execute("UPDATE warden.exemption SET application_name = 'pg_dump-off'"
                 + " WHERE name = 'pg_dump'");
         try {
             ActionRow row = rowFor(reap("50 milliseconds"), dump);
             assertEquals(Outcome.TERMINATED, row.outcome());
             assertEquals(SqlState.ADMIN_SHUTDOWN.code(), dump.nextStatementSqlState());
         } finally {
-            server.execute("UPDATE warden.exemption SET application_name = NULL"
+            server.sql().execute("UPDATE warden.exemption SET application_name = NULL"
                     + " WHERE name = 'pg_dump'");
         }
     }
@@ -83,17 +89,17 @@ abstract class PolicyScenarios extends ScenarioBase {
     @Test
     void aDryRunHoldsOffNoRealRun() throws Exception {
         // A DBA trials a policy with a dry-run watcher beside pg_cron's real runs.
-        policy("it_dry_lock", Policy.IDLE_IN_TX, "50 milliseconds", false,
-                TestServer.VICTIM_APP + "-dry-lock%");
+        policy("it_dry_lock", Policy.IDLE_IN_TX, "50 milliseconds", CANCEL_ONLY,
+                Victims.APP_PREFIX + "-dry-lock%");
         Victim idle = victim("dry-lock").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
         try (Connection trial = server.connect()) {
             trial.setAutoCommit(false);
-            assertEquals(Outcome.DRY_RUN, rowFor(client().enforce(trial, true), idle).outcome());
+            assertEquals(Outcome.DRY_RUN, rowFor(client().enforce(trial, DRY_RUN), idle).outcome());
 
             // The trial's transaction is still open: a dry run signals nothing, and must not
             // keep the lock that makes a real run skip.
-            ActionRow real = rowFor(client().enforce(caller, false), idle);
+            ActionRow real = rowFor(client().enforce(caller, FOR_REAL), idle);
 
             assertEquals(Outcome.TERMINATED, real.outcome());
             trial.rollback();
@@ -131,7 +137,7 @@ abstract class PolicyScenarios extends ScenarioBase {
     void theAuditLogAgreesOneToOneWithWhatTheVictimsSaw() throws Exception {
         String operator = role("warden_it_auditor");
         String app = role("warden_it_audited");
-        server.execute("DELETE FROM warden.action_log WHERE caller = '" + operator + "'");
+        server.sql().execute("DELETE FROM warden.action_log WHERE caller = '" + operator + "'");
         client().grantOperator(caller, operator);
         Victim superuserTx = victim("audit-superuser-tx").idleInTransaction("SELECT 1");
         Victim otherTx = victim(app, "audit-other-tx").idleInTransaction("SELECT 1");
@@ -140,12 +146,12 @@ abstract class PolicyScenarios extends ScenarioBase {
         for (Victim v : List.of(superuserTx, otherTx, stubborn, dump)) {
             v.awaitAge("100 milliseconds");
         }
-        client().reapIdleInTx(caller, "50 milliseconds", true);
+        client().reapIdleInTx(caller, "50 milliseconds", DRY_RUN);
 
         try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-audit")) {
-            client().reapIdleInTx(asOperator, "50 milliseconds", false);
-            client().cancelLongRunning(asOperator, "50 milliseconds", true, "300 milliseconds",
-                    false);
+            client().reapIdleInTx(asOperator, "50 milliseconds", FOR_REAL);
+            client().cancelLongRunning(asOperator, "50 milliseconds", ESCALATE, "300 milliseconds",
+                    FOR_REAL);
         }
 
         assertEquals(SqlState.ADMIN_SHUTDOWN.code(), otherTx.nextStatementSqlState());
@@ -170,7 +176,7 @@ abstract class PolicyScenarios extends ScenarioBase {
 
     @Test
     void purgeLogTrimsTheAuditLogByAgeForItsOwnerOnly() throws Exception {
-        server.execute("""
+        server.sql().execute("""
                 INSERT INTO warden.action_log (logged_at, run_id, function, pid, action,
                     outcome, application_name)
                 SELECT clock_timestamp() - age, gen_random_uuid(), 'test', 1, 'none', 'gone',
@@ -194,7 +200,7 @@ abstract class PolicyScenarios extends ScenarioBase {
                     () -> purgeLog(asOperator, "1 second"));
             assertEquals(SqlState.INSUFFICIENT_PRIVILEGE.code(), e.getSQLState());
         }
-        server.execute("DELETE FROM warden.action_log WHERE application_name = 'it-purge'");
+        server.sql().execute("DELETE FROM warden.action_log WHERE application_name = 'it-purge'");
     }
 
     // ---- lock blockers ------------------------------------------------------------------
@@ -214,7 +220,7 @@ abstract class PolicyScenarios extends ScenarioBase {
         c.awaitAge("100 milliseconds");
 
         List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         ActionRow root = rowFor(rows, a);
         assertEquals(Action.TERMINATE, root.action());
@@ -245,7 +251,7 @@ abstract class PolicyScenarios extends ScenarioBase {
         waiter.awaitAge("100 milliseconds");
 
         ActionRow row = rowFor(client().terminateBlockers(caller, "50 milliseconds",
-                "300 milliseconds", false), root);
+                "300 milliseconds", FOR_REAL), root);
 
         assertEquals(Action.TERMINATE, row.action());
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -264,10 +270,10 @@ abstract class PolicyScenarios extends ScenarioBase {
         awaitLockWait(waiter);
         waiter.awaitAge("100 milliseconds");
 
-        assertTrue(client().terminateBlockers(caller, "1 hour", "1 second", false).stream()
+        assertTrue(client().terminateBlockers(caller, "1 hour", "1 second", FOR_REAL).stream()
                 .noneMatch(r -> r.pid() == holder.pid));
         ActionRow dry = rowFor(client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", true), holder);
+                "1 second", DRY_RUN), holder);
 
         assertEquals(Action.TERMINATE, dry.action());
         assertEquals(Outcome.DRY_RUN, dry.outcome());
@@ -285,7 +291,8 @@ abstract class PolicyScenarios extends ScenarioBase {
         awaitLockWait(waiter);
         harmless.awaitAge("100 milliseconds");
 
-        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false, true);
+        List<ActionRow> rows =
+                client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL, ONLY_BLOCKING);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, holder).outcome());
         assertTrue(rows.stream().noneMatch(r -> r.pid() == harmless.pid));
@@ -298,14 +305,14 @@ abstract class PolicyScenarios extends ScenarioBase {
     @Test
     void enforceAppliesEachEnabledPolicyAsItWouldAlone() throws Exception {
         String table = table("warden_it_enforce");
-        policy("it_roots", Policy.BLOCKERS, "50 milliseconds", false,
-                TestServer.VICTIM_APP + "-enf-%");
-        policy("it_idle", Policy.IDLE_IN_TX, "50 milliseconds", false,
-                TestServer.VICTIM_APP + "-enf-%");
-        policy("it_slow", Policy.LONG_RUNNING, "50 milliseconds", false,
-                TestServer.VICTIM_APP + "-enf-sleeper");
-        policy("it_off", Policy.IDLE_IN_TX, "1 millisecond", false, "%");
-        server.execute("UPDATE warden.policy SET enabled = false WHERE name = 'it_off'");
+        policy("it_roots", Policy.BLOCKERS, "50 milliseconds", CANCEL_ONLY,
+                Victims.APP_PREFIX + "-enf-%");
+        policy("it_idle", Policy.IDLE_IN_TX, "50 milliseconds", CANCEL_ONLY,
+                Victims.APP_PREFIX + "-enf-%");
+        policy("it_slow", Policy.LONG_RUNNING, "50 milliseconds", CANCEL_ONLY,
+                Victims.APP_PREFIX + "-enf-sleeper");
+        policy("it_off", Policy.IDLE_IN_TX, "1 millisecond", CANCEL_ONLY, "%");
+        server.sql().execute("UPDATE warden.policy SET enabled = false WHERE name = 'it_off'");
         Victim root = victim("enf-root")
                 .idleInTransaction("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
         Victim waiter = victim("enf-waiter").start("SELECT count(*) FROM " + table);
@@ -317,7 +324,7 @@ abstract class PolicyScenarios extends ScenarioBase {
             v.awaitAge("100 milliseconds");
         }
 
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         assertEquals("it_roots", rowFor(rows, root).policy());
         assertEquals(Outcome.TERMINATED, rowFor(rows, root).outcome());
@@ -341,9 +348,9 @@ abstract class PolicyScenarios extends ScenarioBase {
 
     @Test
     void twoOverlappingEnforceRunsNeverSignalOneBackendTwice() throws Exception {
-        policy("it_slow", Policy.LONG_RUNNING, "50 milliseconds", false,
-                TestServer.VICTIM_APP + "-enf-stubborn");
-        server.execute("UPDATE warden.policy SET grace = '3 seconds' WHERE name = 'it_slow'");
+        policy("it_slow", Policy.LONG_RUNNING, "50 milliseconds", CANCEL_ONLY,
+                Victims.APP_PREFIX + "-enf-stubborn");
+        server.sql().execute("UPDATE warden.policy SET grace = '3 seconds' WHERE name = 'it_slow'");
         Victim stubborn = victim("enf-stubborn").start(IGNORES_CANCEL);
         stubborn.awaitAge("100 milliseconds");
 
@@ -353,7 +360,7 @@ abstract class PolicyScenarios extends ScenarioBase {
             int firstPid = pidOf(other);
             first = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return client().enforce(other, false);
+                    return client().enforce(other, FOR_REAL);
                 } catch (SQLException e) {
                     throw new Victim.RuntimeSqlException(e);
                 }
@@ -364,7 +371,7 @@ abstract class PolicyScenarios extends ScenarioBase {
                             + " AND l.transactionid = e.xmax AND l.granted"
                             + " AND l.pid = " + firstPid) == 1);
 
-            second = client().enforce(caller, false);
+            second = client().enforce(caller, FOR_REAL);
 
             assertEquals(Outcome.STILL_RUNNING,
                     rowFor(first.get(30, TimeUnit.SECONDS), stubborn).outcome());
@@ -379,15 +386,15 @@ abstract class PolicyScenarios extends ScenarioBase {
     @Test
     void theReportShowsBlockingExemptionsAndWhatThePoliciesWouldDo() throws Exception {
         String table = table("warden_it_report_policy");
-        policy("it_idle", Policy.IDLE_IN_TX, "1 hour", false,
-                TestServer.VICTIM_APP + "-report-%");
+        policy("it_idle", Policy.IDLE_IN_TX, "1 hour", CANCEL_ONLY,
+                Victims.APP_PREFIX + "-report-%");
         Victim holder = victim("report-holder")
                 .idleInTransaction("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
         Victim waiter = victim("report-waiter").start("SELECT count(*) FROM " + table);
         Victim dump = victimNamed("pg_dump").idleInTransaction("SELECT 1");
         awaitLockWait(waiter);
 
-        List<ReportRow> report = client().backendReport(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
 
         ReportRow held = reportRowFor(report, holder);
         assertEquals(1, held.blocking());
@@ -408,17 +415,18 @@ abstract class PolicyScenarios extends ScenarioBase {
         waiter.awaitAge("100 milliseconds");
         WardenClient c = client();
 
-        refused("min_wait", "NULL", () -> c.terminateBlockers(caller, null, "1 s", false));
-        refused("min_wait", "\"00:00:00\"", () -> c.terminateBlockers(caller, "0", "1 s", false));
+        refused("min_wait", "NULL", () -> c.terminateBlockers(caller, null, "1 s", FOR_REAL));
+        refused("min_wait", "\"00:00:00\"",
+                () -> c.terminateBlockers(caller, "0", "1 s", FOR_REAL));
         refused("min_wait", "\"-00:00:01\"",
-                () -> c.terminateBlockers(caller, "-1 second", "1 s", false));
-        refused("grace", "NULL", () -> c.terminateBlockers(caller, "1 ms", null, false));
+                () -> c.terminateBlockers(caller, "-1 second", "1 s", FOR_REAL));
+        refused("grace", "NULL", () -> c.terminateBlockers(caller, "1 ms", null, FOR_REAL));
         refused("grace", "\"-00:00:01\"",
-                () -> c.terminateBlockers(caller, "1 ms", "-1 second", false));
+                () -> c.terminateBlockers(caller, "1 ms", "-1 second", FOR_REAL));
         refused("grace", "\"00:11:00\"",
-                () -> c.terminateBlockers(caller, "1 ms", "11 minutes", false));
+                () -> c.terminateBlockers(caller, "1 ms", "11 minutes", FOR_REAL));
         refused("dry_run", "NULL", () -> c.terminateBlockers(caller, "1 ms", "1 s", null));
-        refused("only_blocking", "NULL", () -> c.reapIdleInTx(caller, "1 ms", false, null));
+        refused("only_blocking", "NULL", () -> c.reapIdleInTx(caller, "1 ms", FOR_REAL, null));
         refused("dry_run", "NULL", () -> c.enforce(caller, null));
 
         assertEquals("idle in transaction", holder.stateSeen());
@@ -429,14 +437,14 @@ abstract class PolicyScenarios extends ScenarioBase {
     // ---- helpers ------------------------------------------------------------------------
 
     List<ActionRow> reap(String threshold) throws SQLException {
-        return client().reapIdleInTx(caller, threshold, false);
+        return client().reapIdleInTx(caller, threshold, FOR_REAL);
     }
 
     /**
      * Adds a policy for this test, for the sessions whose application_name is LIKE
      * {@code applicationNameLike}; every policy named it_% is deleted afterwards.
      */
-    void policy(String name, String kind, String threshold, boolean escalate,
+    void policy(String name, String kind, String threshold, WardenClient.Escalation escalate,
             String applicationNameLike) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement("""
                 INSERT INTO warden.policy (name, kind, threshold, escalate,
@@ -445,7 +453,7 @@ abstract class PolicyScenarios extends ScenarioBase {
             ps.setString(1, name);
             ps.setString(2, kind);
             ps.setString(3, threshold);
-            ps.setBoolean(4, escalate);
+            ps.setBoolean(4, escalate.on());
             ps.setString(5, applicationNameLike);
             ps.executeUpdate();
         }
@@ -470,7 +478,7 @@ abstract class PolicyScenarios extends ScenarioBase {
 
     boolean serverLogContains(String text) throws Exception {
         Poll.until("the server log to say: " + text, Duration.ofSeconds(10),
-                () -> server.serverLog().contains(text));
+                () -> server.sql().serverLog().contains(text));
         return true;
     }
 }

@@ -88,7 +88,7 @@ final class Pooler implements AutoCloseable {
     private static Pooler start(TestServer server, Path binary) throws Exception {
         long started = System.nanoTime();
         ServerDir dir = ServerDir.create("pgwarden-pooler");
-        int port = TestServer.freePort();
+        int port = LocalCluster.freePort();
         Path ini = dir.path.resolve("pgbouncer.ini");
         Path users = dir.path.resolve("userlist.txt");
         Files.writeString(ini, settings(server, dir.path, port));
@@ -102,7 +102,7 @@ final class Pooler implements AutoCloseable {
                 .redirectOutput(dir.path.resolve("output.log").toFile())
                 .start();
         Pooler pooler = new Pooler(server, dir, port, process);
-        TestServer.atExit(pooler::close);
+        AtExit.register(pooler::close);
         Poll.until("pgbouncer to listen on 127.0.0.1:" + port, START_LIMIT,
                 () -> !process.isAlive() || pooler.listening());
         if (!process.isAlive()) {

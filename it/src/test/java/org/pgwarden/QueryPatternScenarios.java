@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +41,8 @@ abstract class QueryPatternScenarios extends ScenarioBase {
 
     @AfterEach
     void dropRows() throws SQLException {
-        server.execute("DELETE FROM warden.exemption WHERE name LIKE 'it\\_%'");
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.exemption WHERE name LIKE 'it\\_%'");
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_%'");
     }
 
     @Test
@@ -53,11 +57,12 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim plain = victim("cic-plain").start("SELECT pg_sleep(60)");
         build.awaitAge("100 milliseconds");
         plain.awaitAge("100 milliseconds");
-        insertPolicy("it_cic", Policy.LONG_RUNNING, TestServer.VICTIM_APP + "-cic-%", null);
+        insertPolicy("it_cic", Policy.LONG_RUNNING, Victims.APP_PREFIX + "-cic-%", null);
 
-        ReportRow shown = reportRowFor(client().backendReport(caller, false), build);
-        List<ActionRow> enforced = client().enforce(caller, false);
-        List<ActionRow> cancelled = cancel("50 milliseconds", true, "300 milliseconds", false);
+        ReportRow shown = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), build);
+        List<ActionRow> enforced = client().enforce(caller, FOR_REAL);
+        List<ActionRow> cancelled =
+                cancel("50 milliseconds", ESCALATE, "300 milliseconds", FOR_REAL);
 
         for (List<ActionRow> rows : List.of(enforced, cancelled)) {
             ActionRow row = rowFor(rows, build);
@@ -82,7 +87,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         String table = table("warden_it_cic_psql");
         Victim writer = victim("cic-psql-writer")
                 .idleInTransaction("INSERT INTO " + table + " VALUES (1)");
-        String app = TestServer.VICTIM_APP + "-cic-psql";
+        String app = Victims.APP_PREFIX + "-cic-psql";
         ProcessBuilder pb = new ProcessBuilder(server.clientProgram("psql").toString(), "-X",
                 "-c", "CREATE INDEX CONCURRENTLY warden_it_cic_psql_idx ON " + table + " (id)")
                 .redirectErrorStream(true);
@@ -95,7 +100,8 @@ abstract class QueryPatternScenarios extends ScenarioBase {
                             + "' AND state = 'active' AND wait_event_type = 'Lock'"
                             + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
 
-            List<ActionRow> rows = cancel("50 milliseconds", true, "300 milliseconds", false);
+            List<ActionRow> rows =
+                    cancel("50 milliseconds", ESCALATE, "300 milliseconds", FOR_REAL);
 
             ActionRow row = rows.stream().filter(r -> app.equals(r.applicationName()))
                     .findFirst().orElseThrow(() -> new AssertionError("no row: " + rows));
@@ -118,8 +124,8 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim waiter = victim("cic-savepoint-waiter").start("SELECT count(*) FROM " + table);
         hostile.awaitAge("100 milliseconds");
 
-        ReportRow shown = reportRowFor(client().backendReport(caller, false), hostile);
-        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+        ReportRow shown = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), hostile);
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
 
         assertNull(shown.exemption(), shown::toString);
         assertEquals(Outcome.TERMINATED, rowFor(rows, hostile).outcome(), rows::toString);
@@ -134,9 +140,9 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim waiter = victim("cic-savepoint-root-waiter")
                 .start("SELECT count(*) FROM " + table);
         waiter.awaitAge("100 milliseconds");
-        insertPolicy("it_roots", Policy.BLOCKERS, TestServer.VICTIM_APP + "-cic-%", null);
+        insertPolicy("it_roots", Policy.BLOCKERS, Victims.APP_PREFIX + "-cic-%", null);
 
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         assertEquals(Outcome.TERMINATED, rowFor(rows, hostile).outcome(), rows::toString);
         waiter.awaitSuccess();
@@ -155,12 +161,12 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         hostile.awaitState("active");
         Victim waiter = victim("cic-parse-waiter").start("SELECT count(*) FROM " + table);
         waiter.awaitAge("100 milliseconds");
-        assertEquals(text, server.queryString("SELECT query FROM pg_stat_activity WHERE pid = "
-                + hostile.pid));
+        assertEquals(text, server.sql().queryString(
+                "SELECT query FROM pg_stat_activity WHERE pid = " + hostile.pid));
 
-        ReportRow shown = reportRowFor(client().backendReport(caller, false), hostile);
+        ReportRow shown = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), hostile);
         List<ActionRow> rows = client().terminateBlockers(caller, "50 milliseconds",
-                "1 second", false);
+                "1 second", FOR_REAL);
 
         assertNull(shown.exemption(), shown::toString);
         assertEquals(Outcome.TERMINATED, rowFor(rows, hostile).outcome(), rows::toString);
@@ -201,11 +207,11 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim other = victim("pattern-other").start("SELECT pg_sleep(60)");
         report.awaitAge("100 milliseconds");
         other.awaitAge("100 milliseconds");
-        insertPolicy("it_nightly", Policy.LONG_RUNNING, TestServer.VICTIM_APP + "-pattern-%",
+        insertPolicy("it_nightly", Policy.LONG_RUNNING, Victims.APP_PREFIX + "-pattern-%",
                 "(?i)/[*] NIGHTLY [*]/");
 
-        List<ReportRow> shown = client().backendReport(caller, false);
-        List<ActionRow> rows = client().enforce(caller, false);
+        List<ReportRow> shown = client().backendReport(caller, EXCLUDE_IDLE);
+        List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
         assertTrue(reportRowFor(shown, report).advice()
                 .startsWith("enforce() policy 'it_nightly' would cancel it now"),
@@ -230,9 +236,9 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         reaped.awaitAge("100 milliseconds");
         String shown = "note it_keep; query chosen by the client";
 
-        List<ReportRow> report = client().backendReport(caller, false);
-        List<ActionRow> idle = client().reapIdleInTx(caller, "50 milliseconds", false);
-        List<ActionRow> active = cancel("50 milliseconds", false, "5 seconds", false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
+        List<ActionRow> idle = client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
+        List<ActionRow> active = cancel("50 milliseconds", CANCEL_ONLY, "5 seconds", FOR_REAL);
 
         assertEquals(shown, reportRowFor(report, kept).exemption());
         assertNull(reportRowFor(report, cancelled).exemption());
@@ -253,7 +259,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         assertRefused(inserted, "(unbalanced", "parentheses () not balanced");
 
         insertPolicy("it_fine", Policy.IDLE_IN_TX, "it-fine", "^SELECT");
-        PSQLException updated = assertThrows(PSQLException.class, () -> server.execute(
+        PSQLException updated = assertThrows(PSQLException.class, () -> server.sql().execute(
                 "UPDATE warden.policy SET query = 'a{2,1}' WHERE name = 'it_fine'"));
         assertRefused(updated, "a{2,1}", "invalid repetition count(s)");
         assertEquals(1, scalar("SELECT count(*) FROM warden.policy"
@@ -264,7 +270,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
     void aBrokenPatternWrittenWithTriggersOffIsRefusedBeforeTheFirstSignal() throws Exception {
         // Policies apply blockers, idle_in_tx, long_running: the idle one would act before
         // the long_running one's pattern is first compiled.
-        insertPolicy("it_first", Policy.IDLE_IN_TX, TestServer.VICTIM_APP + "-smuggled-%",
+        insertPolicy("it_first", Policy.IDLE_IN_TX, Victims.APP_PREFIX + "-smuggled-%",
                 null);
         try (Connection owner = server.connect(); Statement st = owner.createStatement()) {
             st.execute("SET session_replication_role = replica");
@@ -275,7 +281,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         idle.awaitAge("100 milliseconds");
 
         SQLException e = assertThrows(SQLException.class,
-                () -> client().enforce(caller, false));
+                () -> client().enforce(caller, FOR_REAL));
 
         assertEquals("2201B", e.getSQLState(), e.getMessage());
         assertEquals("idle in transaction", idle.stateSeen());

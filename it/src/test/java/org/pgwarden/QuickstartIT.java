@@ -37,7 +37,7 @@ class QuickstartIT {
         String output = quickstart("--no-build");
 
         assertTrue(output.contains("==> started a throwaway cluster ("
-                + TestServer.findBindir() + ")"), output);
+                + ServerBinaries.findBindir() + ")"), output);
         if (plJava) {
             assertTrue(output.contains("pgwarden installed in database postgres"), output);
             assertTrue(output.contains("FROM warden.reap_idle_in_tx('1 second');"), output);
@@ -60,7 +60,7 @@ class QuickstartIT {
                 output);
         assertFalse(output.contains("install.sh"), output);
         assertTrue(output.contains("==> started a throwaway cluster ("
-                + TestServer.findBindir() + ")"), output);
+                + ServerBinaries.findBindir() + ")"), output);
         assertActedOnTheSessions(output);
     }
 
@@ -88,7 +88,7 @@ class QuickstartIT {
         // the server binaries the other suites use (PGWARDEN_PG_BINDIR names a major of the
         // matrix).
         pb.environment().keySet().removeIf(name -> name.startsWith("PG"));
-        pb.environment().put("PGWARDEN_PG_BINDIR", TestServer.findBindir().toString());
+        pb.environment().put("PGWARDEN_PG_BINDIR", ServerBinaries.findBindir().toString());
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
@@ -104,6 +104,6 @@ class QuickstartIT {
      * server binaries, and pg_available_extensions is what the quickstart asks too.
      */
     private static boolean hasPlJava() throws Exception {
-        return TestServer.get().hasPlJava();
+        return TestServer.get().sql().hasPlJava();
     }
 }

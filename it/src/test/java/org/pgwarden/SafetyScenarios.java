@@ -3,6 +3,10 @@ package org.pgwarden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +32,8 @@ abstract class SafetyScenarios extends ScenarioBase {
 
     @AfterEach
     void dropPolicies() throws SQLException {
-        server.execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_safety%'");
-        server.execute("ALTER TABLE warden.policy ENABLE TRIGGER check_intervals");
+        server.sql().execute("DELETE FROM warden.policy WHERE name LIKE 'it\\_safety%'");
+        server.sql().execute("ALTER TABLE warden.policy ENABLE TRIGGER check_intervals");
     }
 
     // ---- A: one meaning for every threshold, grace and interval -------------------------
@@ -43,15 +47,16 @@ abstract class SafetyScenarios extends ScenarioBase {
 
         // A year is 365.25 days to extract(epoch), 12 months to timestamp arithmetic.
         refused("threshold", "\"1 year -365 days -05:00:00\"",
-                () -> c.cancelLongRunning(caller, "1 year -365 days -5 hours", false,
-                        "5 seconds", false));
-        refused("threshold", "\"1 mon\"", () -> c.reapIdleInTx(caller, "1 month", false));
+                () -> c.cancelLongRunning(caller, "1 year -365 days -5 hours", CANCEL_ONLY,
+                        "5 seconds", FOR_REAL));
+        refused("threshold", "\"1 mon\"", () -> c.reapIdleInTx(caller, "1 month", FOR_REAL));
         refused("threshold", "\"1 day -01:00:00\"",
-                () -> c.cancelLongRunning(caller, "1 day -1 hour", false, "5 seconds", false));
+                () -> c.cancelLongRunning(caller, "1 day -1 hour", CANCEL_ONLY, "5 seconds",
+                        FOR_REAL));
         refused("grace", "\"1 mon\"",
-                () -> c.cancelLongRunning(caller, "1 hour", true, "1 month", false));
+                () -> c.cancelLongRunning(caller, "1 hour", ESCALATE, "1 month", FOR_REAL));
         refused("min_wait", "\"-1 days +25:00:00\"",
-                () -> c.terminateBlockers(caller, "-1 day 25 hours", "1 second", false));
+                () -> c.terminateBlockers(caller, "-1 day 25 hours", "1 second", FOR_REAL));
 
         assertTrue(sleeper.stillRunning(), "the young query was cancelled");
         assertEquals("active", sleeper.stateSeen());
@@ -61,15 +66,15 @@ abstract class SafetyScenarios extends ScenarioBase {
     void anAbsurdThresholdIs22023WhetherOrNotAnySessionIsDue() throws Exception {
         WardenClient c = client();
         refused("threshold", "\"100000000 years\"",
-                () -> c.reapIdleInTx(caller, "100000000 years", false));
+                () -> c.reapIdleInTx(caller, "100000000 years", FOR_REAL));
         refused("threshold", "\"100000000 days\"",
-                () -> c.reapIdleInTx(caller, "100000000 days", false));
+                () -> c.reapIdleInTx(caller, "100000000 days", FOR_REAL));
 
         Victim idle = victim("safety-absurd").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
         refused("threshold", "\"100000000 years\"",
-                () -> c.reapIdleInTx(caller, "100000000 years", false));
-        refused("threshold", "\"3651 days\"", () -> c.reapIdleInTx(caller, "3651 days", false));
+                () -> c.reapIdleInTx(caller, "100000000 years", FOR_REAL));
+        refused("threshold", "\"3651 days\"", () -> c.reapIdleInTx(caller, "3651 days", FOR_REAL));
         idle.assertUsable();
     }
 
@@ -81,10 +86,10 @@ abstract class SafetyScenarios extends ScenarioBase {
             // A zone with daylight saving time: the calendar day may be 23 or 25 hours.
             st.execute("SET TimeZone = 'America/New_York'");
         }
-        assertEquals(List.of(), client().reapIdleInTx(caller, "1 day", false).stream()
+        assertEquals(List.of(), client().reapIdleInTx(caller, "1 day", FOR_REAL).stream()
                 .filter(r -> r.pid() == idle.pid).toList());
         assertEquals(Outcome.DRY_RUN,
-                rowFor(client().reapIdleInTx(caller, "0.05 seconds", true), idle).outcome());
+                rowFor(client().reapIdleInTx(caller, "0.05 seconds", DRY_RUN), idle).outcome());
         idle.assertUsable();
     }
 
@@ -114,11 +119,11 @@ abstract class SafetyScenarios extends ScenarioBase {
         first.awaitAge("100 milliseconds");
         // What an upgrade keeps: a row an earlier release's CHECK accepted.
         policy("it_safety_a_reap", "idle_in_tx", "50 milliseconds", "5 seconds");
-        server.execute("ALTER TABLE warden.policy DISABLE TRIGGER check_intervals");
+        server.sql().execute("ALTER TABLE warden.policy DISABLE TRIGGER check_intervals");
         policy("it_safety_b_long", "long_running", "1 month", "5 seconds");
-        server.execute("ALTER TABLE warden.policy ENABLE TRIGGER check_intervals");
+        server.sql().execute("ALTER TABLE warden.policy ENABLE TRIGGER check_intervals");
 
-        SQLException e = assertThrows(SQLException.class, () -> client().enforce(caller, false));
+        SQLException e = assertThrows(SQLException.class, () -> client().enforce(caller, FOR_REAL));
 
         assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
         assertTrue(e.getMessage().contains(
@@ -138,13 +143,13 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
 
         SQLException e = assertThrows(SQLException.class,
-                () -> client().reapIdleInTx(caller, "50 milliseconds", false));
+                () -> client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL));
 
         assertEquals(SqlState.READ_ONLY_SQL_TRANSACTION.code(), e.getSQLState(),
                 e.getMessage());
         assertTrue(e.getMessage().contains("read-only transaction"), e.getMessage());
         assertEquals(Outcome.DRY_RUN,
-                rowFor(client().reapIdleInTx(caller, "50 milliseconds", true), idle).outcome());
+                rowFor(client().reapIdleInTx(caller, "50 milliseconds", DRY_RUN), idle).outcome());
         idle.assertUsable();
     }
 
@@ -153,7 +158,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             throws Exception {
         // The next ids the identity would hand out, taken in advance, with a forged caller
         // and time: today the next audit INSERT fails on a duplicate key after its signal.
-        server.execute("""
+        server.sql().execute("""
                 INSERT INTO warden.action_log (id, logged_at, caller, run_id, function, pid,
                     action, outcome, application_name)
                 OVERRIDING SYSTEM VALUE
@@ -165,14 +170,14 @@ abstract class SafetyScenarios extends ScenarioBase {
             Victim idle = victim("safety-forged-ids").idleInTransaction("SELECT 1");
             idle.awaitAge("100 milliseconds");
 
-            ActionRow row = rowFor(client().reapIdleInTx(caller, "50 milliseconds", false),
+            ActionRow row = rowFor(client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL),
                     idle);
 
             assertEquals(Outcome.TERMINATED, row.outcome());
             assertEquals(SqlState.ADMIN_SHUTDOWN.code(), idle.nextStatementSqlState());
             assertEquals(List.of("terminate/terminated"), audit(idle));
         } finally {
-            server.execute("DELETE FROM warden.action_log"
+            server.sql().execute("DELETE FROM warden.action_log"
                     + " WHERE application_name = 'it-safety-forged'");
         }
     }
@@ -198,7 +203,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             String operator = role("warden_it_safety_enforcer");
             client().grantOperator(caller, operator);
             try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op")) {
-                ActionRow row = rowFor(client().enforce(asOperator, false), idle);
+                ActionRow row = rowFor(client().enforce(asOperator, FOR_REAL), idle);
 
                 assertEquals(Outcome.TERMINATED, row.outcome());
             }
@@ -219,7 +224,7 @@ abstract class SafetyScenarios extends ScenarioBase {
         }
 
         SQLException e = assertThrows(SQLException.class,
-                () -> cancel("50 milliseconds", true, "5 seconds", false));
+                () -> cancel("50 milliseconds", ESCALATE, "5 seconds", FOR_REAL));
 
         assertEquals(SqlState.INVALID_PARAMETER_VALUE.code(), e.getSQLState(), e.getMessage());
         assertTrue(e.getMessage().contains(
@@ -240,7 +245,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             assertEquals("42704", unknown.getSQLState(), unknown.getMessage());
         }
 
-        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+        ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, "500 milliseconds", FOR_REAL),
                 stubborn);
 
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -252,8 +257,8 @@ abstract class SafetyScenarios extends ScenarioBase {
         // A SQL_ASCII database takes any bytes, and pg_stat_activity shows them to every
         // database of the cluster as they are.
         String database = "warden_it_ascii";
-        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        server.execute("CREATE DATABASE " + database + " ENCODING 'SQL_ASCII'"
+        server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.sql().execute("CREATE DATABASE " + database + " ENCODING 'SQL_ASCII'"
                 + " LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
         Path script = Files.createTempFile("pgwarden-it-ascii", ".sql");
         Process psql = null;
@@ -261,7 +266,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             Files.write(script, new byte[] {'S', 'E', 'L', 'E', 'C', 'T', ' ', '/', '*', ' ',
                 (byte) 0xff, (byte) 0xfe, ' ', '*', '/', ' ', 'p', 'g', '_', 's', 'l', 'e', 'e',
                 'p', '(', '6', '0', ')', ';', '\n'});
-            String app = TestServer.VICTIM_APP + "-ascii";
+            String app = Victims.APP_PREFIX + "-ascii";
             ProcessBuilder pb = new ProcessBuilder(server.clientProgram("psql").toString(),
                     "-X", "-h", server.host, "-p", String.valueOf(server.port), "-U",
                     server.superuser, "-d", database, "-f", script.toString())
@@ -275,7 +280,7 @@ abstract class SafetyScenarios extends ScenarioBase {
                             + app + "' AND state = 'active'"
                             + " AND query_start < clock_timestamp() - interval '100 ms'") == 1);
 
-            List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+            List<ActionRow> rows = cancel("50 milliseconds", CANCEL_ONLY, "5 seconds", FOR_REAL);
 
             ActionRow row = rows.stream().filter(r -> app.equals(r.applicationName()))
                     .findFirst().orElseThrow(() -> new AssertionError("no row: " + rows));
@@ -287,7 +292,7 @@ abstract class SafetyScenarios extends ScenarioBase {
                 psql.destroyForcibly();
             }
             Files.delete(script);
-            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -299,8 +304,8 @@ abstract class SafetyScenarios extends ScenarioBase {
             int firstPid = pidOf(first);
             CompletableFuture<List<ActionRow>> waiting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return client().cancelLongRunning(first, "50 milliseconds", true,
-                            "3 seconds", false);
+                    return client().cancelLongRunning(first, "50 milliseconds", ESCALATE,
+                            "3 seconds", FOR_REAL);
                 } catch (SQLException e) {
                     throw new Victim.RuntimeSqlException(e);
                 }
@@ -314,9 +319,9 @@ abstract class SafetyScenarios extends ScenarioBase {
             // Both kinds a second call could take the first for: a long query, an idle
             // transaction between two of its statements.
             List<ActionRow> second = new ArrayList<>(
-                    client().cancelLongRunning(caller, "50 milliseconds", false, "1 second",
-                            false));
-            second.addAll(client().reapIdleInTx(caller, "10 milliseconds", false));
+                    client().cancelLongRunning(caller, "50 milliseconds", CANCEL_ONLY, "1 second",
+                            FOR_REAL));
+            second.addAll(client().reapIdleInTx(caller, "10 milliseconds", FOR_REAL));
 
             assertTrue(second.stream().noneMatch(r -> r.pid() == firstPid), second.toString());
             ActionRow row = rowFor(waiting.get(30, TimeUnit.SECONDS), stubborn);
@@ -332,7 +337,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             Victim sleeper = victim("safety-no-grace").start("SELECT pg_sleep(60)");
             sleeper.awaitAge("100 milliseconds");
 
-            ActionRow row = rowFor(cancel("50 milliseconds", true, grace, false), sleeper);
+            ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, grace, FOR_REAL), sleeper);
 
             assertEquals(Action.CANCEL, row.action(), "grace " + grace);
             assertEquals(Outcome.CANCELLED, row.outcome(), "grace " + grace);
@@ -347,12 +352,12 @@ abstract class SafetyScenarios extends ScenarioBase {
         // Any role with CREATEDB may name a database so from a SQL_ASCII one.
         String database = "warden_it_ascii2";
         byte[] odd = {'w', 'a', 'r', 'd', 'e', 'n', '_', 'i', 't', '_', (byte) 0xff};
-        server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        server.execute("CREATE DATABASE " + database + " ENCODING 'SQL_ASCII'"
+        server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        server.sql().execute("CREATE DATABASE " + database + " ENCODING 'SQL_ASCII'"
                 + " LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
         Path script = Files.createTempFile("pgwarden-it-ascii", ".sql");
         Process psql = null;
-        String app = TestServer.VICTIM_APP + "-ascii-db";
+        String app = Victims.APP_PREFIX + "-ascii-db";
         try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
             out.write("CREATE DATABASE \"".getBytes());
             out.write(odd);
@@ -375,7 +380,7 @@ abstract class SafetyScenarios extends ScenarioBase {
                             + "' AND state = 'idle in transaction'"
                             + " AND state_change < clock_timestamp() - interval '100 ms'") == 1);
 
-            List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+            List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
 
             ActionRow row = rows.stream().filter(r -> app.equals(r.applicationName()))
                     .findFirst().orElseThrow(() -> new AssertionError("no row: " + rows));
@@ -385,7 +390,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             if (psql != null) {
                 psql.destroyForcibly();
             }
-            server.terminateVictims();
+            Victims.terminateLeftovers(server);
             // Named by its bytes, from the SQL_ASCII database: ours cannot spell it.
             try (java.io.ByteArrayOutputStream drop = new java.io.ByteArrayOutputStream()) {
                 drop.write("DROP DATABASE IF EXISTS \"".getBytes());
@@ -402,7 +407,7 @@ abstract class SafetyScenarios extends ScenarioBase {
                 dropper.waitFor(30, TimeUnit.SECONDS);
             }
             Files.delete(script);
-            server.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            server.sql().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
 
@@ -432,7 +437,7 @@ abstract class SafetyScenarios extends ScenarioBase {
         try {
             assertEquals(List.of(operator), forgedCallers());
         } finally {
-            server.execute("DELETE FROM warden.action_log"
+            server.sql().execute("DELETE FROM warden.action_log"
                     + " WHERE application_name = 'it-safety-forged'");
         }
     }
@@ -483,7 +488,7 @@ abstract class SafetyScenarios extends ScenarioBase {
             ps.setString(2, kind);
             ps.setString(3, threshold);
             ps.setString(4, grace);
-            ps.setString(5, TestServer.VICTIM_APP + "%");
+            ps.setString(5, Victims.APP_PREFIX + "%");
             ps.executeUpdate();
         }
     }

@@ -5,25 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * What every scenario class shares: the server, a superuser caller, victims, roles and
- * tables that each test creates and that are removed after it, and the observations.
+ * What every scenario class shares, as the words its tests are written in: the server, a
+ * superuser caller, the victims (Victims), roles and tables each test creates and that are
+ * removed after it, and the observations (AuditTrail, Sql, ServerVersion's gates).
  */
 abstract class ScenarioBase {
 
@@ -48,11 +43,12 @@ abstract class ScenarioBase {
     static final String PASSWORD = "warden-it";
 
     /** A value in a pgwarden log line as ServerMessages.quote writes it. */
-    static final String QUOTED = "\"(?:[^\"\\\\]|\\\\.)*\"";
+    static final String QUOTED = AuditTrail.QUOTED;
 
     protected final TestServer server = TestServer.get();
     protected Connection caller;
-    private final List<Victim> victims = new ArrayList<>();
+    private final Victims victims = new Victims(server);
+    private final AuditTrail trail = new AuditTrail(server);
     private final List<String> roles = new ArrayList<>();
     private final List<String> tables = new ArrayList<>();
 
@@ -65,65 +61,60 @@ abstract class ScenarioBase {
 
     @AfterEach
     void cleanUp() throws SQLException {
-        victims.forEach(Victim::close);
-        server.terminate(victims.stream().map(v -> v.pid).toList());
-        server.terminateVictims();
+        victims.closeAll();
         caller.close();
         for (String table : tables) {
-            server.execute("DROP TABLE IF EXISTS " + table);
+            server.sql().execute("DROP TABLE IF EXISTS " + table);
         }
         for (String role : roles) {
-            server.execute("DROP ROLE IF EXISTS " + role);
+            server.sql().execute("DROP ROLE IF EXISTS " + role);
         }
     }
 
     // ---- helpers ------------------------------------------------------------------------
 
-    List<ActionRow> cancel(String threshold, Boolean escalate, String grace, Boolean dryRun)
-            throws SQLException {
+    List<ActionRow> cancel(String threshold, WardenClient.Escalation escalate, String grace,
+            WardenClient.DryRun dryRun) throws SQLException {
         return client().cancelLongRunning(caller, threshold, escalate, grace, dryRun);
     }
 
+    // Victims, roles and tables a test makes are removed after it.
+
     Victim victim(String name) throws SQLException {
-        return register(Victim.open(server, name));
+        return victims.open(name);
     }
 
     Victim victim(String user, String name) throws SQLException {
-        return register(Victim.open(server, user, PASSWORD, name));
+        return victims.open(user, PASSWORD, name);
     }
 
     /** A victim whose application_name is exactly {@code app}, e.g. a backup tool's. */
     Victim victimNamed(String app) throws SQLException {
-        return register(Victim.openAs(server, app));
+        return victims.named(app);
     }
 
     /** A victim session on the streaming standby of the test cluster. */
     Victim victimOn(Standby standby, String name) throws SQLException {
-        return register(Victim.open(standby, name));
+        return victims.on(standby, name);
     }
 
     /** A victim of role {@code user} whose application_name is exactly {@code app}. */
     Victim victimNamed(String user, String app) throws SQLException {
-        return register(Victim.openAs(server, user, PASSWORD, app));
-    }
-
-    private Victim register(Victim v) {
-        victims.add(v);
-        return v;
+        return victims.named(user, PASSWORD, app);
     }
 
     /** Creates a login role for this test; it is dropped afterwards. */
     String role(String name) throws SQLException {
-        server.execute("DROP ROLE IF EXISTS " + name);
-        server.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
+        server.sql().execute("DROP ROLE IF EXISTS " + name);
+        server.sql().execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
         roles.add(name);
         return name;
     }
 
     /** Creates a table for this test; it is dropped afterwards. */
     String table(String name) throws SQLException {
-        server.execute("DROP TABLE IF EXISTS " + name);
-        server.execute("CREATE TABLE " + name + " (id integer)");
+        server.sql().execute("DROP TABLE IF EXISTS " + name);
+        server.sql().execute("CREATE TABLE " + name + " (id integer)");
         tables.add(name);
         return name;
     }
@@ -148,51 +139,21 @@ abstract class ScenarioBase {
                 e.getMessage());
     }
 
-    /**
-     * The actions of the pgwarden lines the server log holds for this victim's pid, once it
-     * holds {@code expected} of them.
-     */
+    // What pgwarden left behind about a victim: AuditTrail.
+
+    /** The actions of this victim's pgwarden log lines, once there are {@code expected}. */
     List<String> logLinesFor(Victim v, int expected) throws Exception {
-        String first = server.serverLog();
-        Assumptions.assumeTrue(first != null,
-                "the server keeps no log file that SQL can read: log lines not checked");
-        Pattern line = Pattern.compile("LOG:  pgwarden: (\\w+) pid=" + v.pid
-                + " user=" + QUOTED + " application="
-                + Pattern.quote(ServerMessages.quote(v.applicationName))
-                + " database=\"" + TestServer.DATABASE + "\" function=\\w+ reason=" + QUOTED
-                + " caller=(?:\\w+|" + QUOTED + ")$", Pattern.MULTILINE);
-        List<String> actions = new ArrayList<>();
-        Poll.until(expected + " log lines for pid " + v.pid, Duration.ofSeconds(10), () -> {
-            actions.clear();
-            Matcher m = line.matcher(server.serverLog());
-            while (m.find()) {
-                actions.add(m.group(1));
-            }
-            return actions.size() >= expected;
-        });
-        return actions;
+        return trail.logLinesFor(v, expected);
     }
 
     /** "action/outcome" of each audit row for this victim's backend, oldest first. */
     List<String> audit(Victim v) throws SQLException {
-        return auditOf(v, "action || '/' || outcome");
+        return trail.audit(v);
     }
 
     /** {@code column} (an expression over warden.action_log) of this victim's audit rows. */
     List<String> auditOf(Victim v, String column) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = server.connect(); PreparedStatement ps = c.prepareStatement("""
-                SELECT %s FROM warden.action_log
-                WHERE pid = ? AND application_name = ? ORDER BY id""".formatted(column))) {
-            ps.setInt(1, v.pid);
-            ps.setString(2, v.applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(rs.getString(1));
-                }
-            }
-        }
-        return rows;
+        return trail.auditOf(v, column);
     }
 
     /** The cancels a session running {@link #IGNORES_CANCEL} swallowed so far. */
@@ -214,25 +175,12 @@ abstract class ScenarioBase {
     }
 
     int activityCount(String condition) throws SQLException {
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT count(*) FROM pg_stat_activity WHERE " + condition)) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return server.sql().activityCount(condition);
     }
 
     /** pid to "backend_type backend_start" for the processes matching condition. */
     Map<Integer, String> processes(String condition) throws SQLException {
-        Map<Integer, String> processes = new HashMap<>();
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pid, backend_type || ' '"
-                        + " || backend_start FROM pg_stat_activity WHERE " + condition)) {
-            while (rs.next()) {
-                processes.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return processes;
+        return server.sql().processes(condition);
     }
 
     /**
@@ -240,14 +188,12 @@ abstract class ScenarioBase {
      * version gate (its other side is {@link #assumeServerVersionBefore}).
      */
     void assumeMinimumServerVersion(int major, String because) throws SQLException {
-        Assumptions.assumeTrue(server.serverVersionNum() >= major * 10000,
-                "needs PostgreSQL " + major + " or later: " + because);
+        ServerVersion.assumeMinimumServerVersion(server, major, because);
     }
 
     /** Runs the rest of the test only on a PostgreSQL major before {@code major}. */
     void assumeServerVersionBefore(int major, String because) throws SQLException {
-        Assumptions.assumeTrue(server.serverVersionNum() < major * 10000,
-                "needs PostgreSQL before " + major + ": " + because);
+        ServerVersion.assumeServerVersionBefore(server, major, because);
     }
 
     /**
@@ -269,19 +215,11 @@ abstract class ScenarioBase {
     }
 
     static int pidOf(Connection c) throws SQLException {
-        try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return Sql.pidOf(c);
     }
 
     /** The one bigint of {@code sql}, read in a session of its own. */
     long scalar(String sql) throws SQLException {
-        try (Connection c = server.connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return server.sql().scalar(sql);
     }
 }

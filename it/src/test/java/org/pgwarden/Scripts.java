@@ -69,7 +69,7 @@ final class Scripts {
      * its own, where the server has no PL/Java.
      */
     static void installInServer(TestServer server, String suite) throws Exception {
-        if (!server.hasPlJava()) {
+        if (!server.sql().hasPlJava()) {
             System.out.println("[pgwarden-it] SKIPPED the in-server suite (" + suite + "):"
                     + " PL/Java is not installed in this PostgreSQL (no pljava in"
                     + " pg_available_extensions); the core suites ran without it");

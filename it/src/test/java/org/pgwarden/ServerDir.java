@@ -13,7 +13,7 @@ import java.util.List;
  * the account it runs as. PostgreSQL and pgbouncer both refuse to run as root: run as root,
  * the process runs as the postgres account, in a directory that account owns, under
  * target/ or, when that account cannot reach target/ (a checkout under /root, as in CI), in
- * a temporary directory, as TestServer does for the cluster.
+ * a temporary directory, as LocalCluster does for the test cluster.
  */
 final class ServerDir {
 
@@ -35,18 +35,18 @@ final class ServerDir {
     static ServerDir create(String name) throws IOException, InterruptedException {
         Path base = Paths.get(System.getProperty("pgwarden.builddir", "target"))
                 .toAbsolutePath().resolve(name);
-        boolean root = "0".equals(TestServer.run(List.of("id", "-u"), null).trim());
-        if (root && !TestServer.accessibleToPostgres(base.getParent())) {
+        boolean root = Shell.isRoot();
+        if (root && !Shell.accessibleToPostgres(base.getParent())) {
             base = Files.createTempDirectory(name);
         } else {
             // A test JVM that was killed left its server running in there.
             stopLeftover(base.resolve("data/postmaster.pid"), base.resolve("data"));
             stopLeftover(base.resolve(PGBOUNCER_PID), base);
-            TestServer.deleteQuietly(base);
+            Shell.deleteQuietly(base);
             Files.createDirectories(base);
         }
         if (root) {
-            TestServer.run(List.of("chown", "-R", "postgres:postgres", base.toString()), null);
+            Shell.run(List.of("chown", "-R", "postgres:postgres", base.toString()), null);
         }
         return new ServerDir(base, root);
     }
@@ -68,7 +68,7 @@ final class ServerDir {
                     .replace('\0', ' ').contains(dir.toString())) {
                 return;
             }
-            TestServer.runQuietly(List.of("kill", "-QUIT", String.valueOf(pid)));
+            Shell.runQuietly(List.of("kill", "-QUIT", String.valueOf(pid)));
             ProcessHandle.of(pid).ifPresent(p -> Poll.until("leftover pid " + pid + " to exit",
                     java.time.Duration.ofSeconds(20), () -> !p.isAlive()));
             System.out.println("[pgwarden-it] stopped pid " + pid + ", left running in " + dir
@@ -80,13 +80,13 @@ final class ServerDir {
 
     /** {@code command} as the account the server process runs as. */
     List<String> asServerUser(String... command) {
-        return TestServer.asServerUser(root, command);
+        return Shell.asServerUser(root, command);
     }
 
     /** Makes a file the fixture wrote, or a whole directory tree, the server account's. */
     void handOver(Path file) throws IOException, InterruptedException {
         if (root) {
-            TestServer.run(List.of("chown", "-R", "postgres:postgres", file.toString()), null);
+            Shell.run(List.of("chown", "-R", "postgres:postgres", file.toString()), null);
         }
     }
 
@@ -121,6 +121,6 @@ final class ServerDir {
     }
 
     void delete() {
-        TestServer.deleteQuietly(path);
+        Shell.deleteQuietly(path);
     }
 }

@@ -13,7 +13,7 @@ final class SqlClient implements WardenClient {
 
     @Override
     public List<ActionRow> cancelLongRunning(Connection caller, String threshold,
-            Boolean escalate, String grace, Boolean dryRun) throws SQLException {
+            Escalation escalate, String grace, DryRun dryRun) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(
                 "SELECT * FROM warden.cancel_long_running(?::interval, ?, ?::interval, ?)")) {
             ps.setString(1, threshold);
@@ -25,8 +25,8 @@ final class SqlClient implements WardenClient {
     }
 
     @Override
-    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, Boolean dryRun,
-            Boolean onlyBlocking) throws SQLException {
+    public List<ActionRow> reapIdleInTx(Connection caller, String threshold, DryRun dryRun,
+            Blocking onlyBlocking) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(
                 "SELECT * FROM warden.reap_idle_in_tx(?::interval, ?, ?)")) {
             ps.setString(1, threshold);
@@ -38,7 +38,7 @@ final class SqlClient implements WardenClient {
 
     @Override
     public List<ActionRow> endLongTransactions(Connection caller, String threshold,
-            String grace, Boolean dryRun) throws SQLException {
+            String grace, DryRun dryRun) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(
                 "SELECT * FROM warden.end_long_transactions(?::interval, ?::interval, ?)")) {
             ps.setString(1, threshold);
@@ -50,7 +50,7 @@ final class SqlClient implements WardenClient {
 
     @Override
     public List<ActionRow> terminateBlockers(Connection caller, String minWait, String grace,
-            Boolean dryRun) throws SQLException {
+            DryRun dryRun) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(
                 "SELECT * FROM warden.terminate_blockers(?::interval, ?::interval, ?)")) {
             ps.setString(1, minWait);
@@ -61,7 +61,7 @@ final class SqlClient implements WardenClient {
     }
 
     @Override
-    public List<ActionRow> enforce(Connection caller, Boolean dryRun) throws SQLException {
+    public List<ActionRow> enforce(Connection caller, DryRun dryRun) throws SQLException {
         try (PreparedStatement ps = caller.prepareStatement(
                 "SELECT * FROM warden.enforce(?)")) {
             setBoolean(ps, 1, dryRun);
@@ -70,7 +70,7 @@ final class SqlClient implements WardenClient {
     }
 
     @Override
-    public List<ReportRow> backendReport(Connection caller, Boolean includeIdle)
+    public List<ReportRow> backendReport(Connection caller, Idle includeIdle)
             throws SQLException {
         List<ReportRow> rows = new ArrayList<>();
         try (PreparedStatement ps = caller.prepareStatement(
@@ -108,12 +108,12 @@ final class SqlClient implements WardenClient {
         return rows;
     }
 
-    private static void setBoolean(PreparedStatement ps, int index, Boolean value)
+    private static void setBoolean(PreparedStatement ps, int index, Flag flag)
             throws SQLException {
-        if (value == null) {
+        if (flag == null) {
             ps.setNull(index, Types.BOOLEAN);
         } else {
-            ps.setBoolean(index, value);
+            ps.setBoolean(index, flag.on());
         }
     }
 }

@@ -87,9 +87,9 @@ final class Standby implements AutoCloseable {
     private static Standby start(TestServer primary) throws Exception {
         long started = System.nanoTime();
         ServerDir dir = ServerDir.create("pgwarden-standby");
-        int port = TestServer.freePort();
+        int port = LocalCluster.freePort();
         Standby standby = new Standby(primary, dir, port);
-        TestServer.atExit(() -> standby.shutDown(true));
+        AtExit.register(() -> standby.shutDown(true));
         dropSlot(primary);
         createSlot(primary);
         Path data = dir.path.resolve("data");
@@ -105,7 +105,7 @@ final class Standby implements AutoCloseable {
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
         long copied = System.nanoTime();
         try {
-            TestServer.run(dir.asServerUser(primary.bindir.resolve("pg_ctl").toString(), "-D",
+            Shell.run(dir.asServerUser(primary.bindir.resolve("pg_ctl").toString(), "-D",
                     data.toString(), "-l", dir.path.resolve("startup.log").toString(), "-w",
                     "-t", "60", "start"), null);
         } catch (IOException e) {
@@ -224,7 +224,7 @@ final class Standby implements AutoCloseable {
     /** The standby's own server log so far (not the primary's, which the copy held). */
     String serverLog() throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
-            return TestServer.readLog(st);
+            return Sql.readLog(st);
         }
     }
 
@@ -244,7 +244,7 @@ final class Standby implements AutoCloseable {
                 instance = null;
             }
         }
-        TestServer.runQuietly(stop);
+        Shell.runQuietly(stop);
         dir.delete();
         if (!atJvmExit) {
             // At JVM exit the primary is going away too; the slot goes with its cluster.

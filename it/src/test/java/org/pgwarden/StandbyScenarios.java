@@ -2,6 +2,11 @@ package org.pgwarden;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,8 +47,8 @@ abstract class StandbyScenarios extends ScenarioBase {
         Victim sleeper = victimOn(standby, "standby-sleeper").start("SELECT pg_sleep(60)");
         sleeper.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(client().cancelLongRunning(onStandby, "50 milliseconds", false,
-                "5 seconds", false), sleeper);
+        ActionRow row = rowFor(client().cancelLongRunning(onStandby, "50 milliseconds", CANCEL_ONLY,
+                "5 seconds", FOR_REAL), sleeper);
 
         assertEquals(Outcome.CANCELLED, row.outcome());
         assertEquals(SqlState.QUERY_CANCELED.code(), sleeper.awaitFailure());
@@ -58,7 +63,7 @@ abstract class StandbyScenarios extends ScenarioBase {
         Victim idle = victimOn(standby, "standby-idle-tx").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(client().reapIdleInTx(onStandby, "50 milliseconds", false),
+        ActionRow row = rowFor(client().reapIdleInTx(onStandby, "50 milliseconds", FOR_REAL),
                 idle);
 
         assertEquals(Outcome.TERMINATED, row.outcome());
@@ -89,7 +94,7 @@ abstract class StandbyScenarios extends ScenarioBase {
         } else {
             Notices.collect();
             try {
-                outcome = rowFor(client().reapIdleInTx(onStandby, "50 milliseconds", false),
+                outcome = rowFor(client().reapIdleInTx(onStandby, "50 milliseconds", FOR_REAL),
                         idle).outcome();
             } finally {
                 notices.addAll(Notices.drain());
@@ -107,11 +112,12 @@ abstract class StandbyScenarios extends ScenarioBase {
         Victim idle = victimOn(standby, "standby-dry").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
 
-        List<ReportRow> report = client().backendReport(onStandby, false);
+        List<ReportRow> report = client().backendReport(onStandby, EXCLUDE_IDLE);
         assertEquals("idle in transaction", reportRowFor(report, idle).state());
-        List<ActionRow> dry = client().reapIdleInTx(onStandby, "50 milliseconds", true);
+        List<ActionRow> dry = client().reapIdleInTx(onStandby, "50 milliseconds", DRY_RUN);
         assertEquals(Outcome.DRY_RUN, rowFor(dry, idle).outcome());
-        assertTrue(client().cancelLongRunning(onStandby, "3650 days", true, "5 seconds", false)
+        assertTrue(client()
+                .cancelLongRunning(onStandby, "3650 days", ESCALATE, "5 seconds", FOR_REAL)
                 .isEmpty());
         idle.assertUsable();
     }

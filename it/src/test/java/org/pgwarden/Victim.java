@@ -76,7 +76,7 @@ final class Victim implements AutoCloseable {
 
     static Victim open(TestServer server, String user, String password, String name)
             throws SQLException {
-        String app = TestServer.VICTIM_APP + "-" + name;
+        String app = Victims.APP_PREFIX + "-" + name;
         return new Victim(server::connect, server.connect(user, password, app), app);
     }
 
@@ -88,7 +88,7 @@ final class Victim implements AutoCloseable {
     /** A session of {@code user} on the standby (roles replicate from the primary). */
     static Victim open(Standby standby, String user, String password, String name)
             throws SQLException {
-        String app = TestServer.VICTIM_APP + "-" + name;
+        String app = Victims.APP_PREFIX + "-" + name;
         return new Victim(standby::connect, standby.connect(user, password, app), app);
     }
 

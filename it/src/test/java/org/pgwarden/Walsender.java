@@ -20,7 +20,7 @@ import org.postgresql.replication.PGReplicationStream;
  * A physical replication connection of the test's own, streaming the test server's WAL
  * through pgjdbc's replication API: on the server, a walsender (backend_type walsender) in
  * state streaming, as pg_receivewal's would be, without a client tool of the server's major
- * version. Its application_name starts with {@link TestServer#VICTIM_APP}.
+ * version. Its application_name starts with {@link Victims#APP_PREFIX}.
  */
 final class Walsender implements AutoCloseable {
 
@@ -77,7 +77,7 @@ final class Walsender implements AutoCloseable {
         if (server.password != null) {
             props.setProperty("password", server.password);
         }
-        props.setProperty("ApplicationName", TestServer.VICTIM_APP + "-" + name);
+        props.setProperty("ApplicationName", Victims.APP_PREFIX + "-" + name);
         props.setProperty("replication", replication);
         // A walsender takes no extended query protocol, and a physical one no SET, which
         // pgjdbc sends after connecting unless told the server's version beforehand: then

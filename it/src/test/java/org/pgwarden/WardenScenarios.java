@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pgwarden.WardenClient.DryRun.DRY_RUN;
+import static org.pgwarden.WardenClient.DryRun.FOR_REAL;
+import static org.pgwarden.WardenClient.Escalation.CANCEL_ONLY;
+import static org.pgwarden.WardenClient.Escalation.ESCALATE;
+import static org.pgwarden.WardenClient.Idle.EXCLUDE_IDLE;
+import static org.pgwarden.WardenClient.Idle.INCLUDE_IDLE;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -37,7 +43,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim sleeper = victim("sleeper").start("SELECT pg_sleep(60)");
         sleeper.awaitAge("100 milliseconds");
 
-        List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+        List<ActionRow> rows = cancel("50 milliseconds", CANCEL_ONLY, "5 seconds", FOR_REAL);
 
         ActionRow row = rowFor(rows, sleeper);
         assertEquals(Action.CANCEL, row.action());
@@ -52,7 +58,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim sleeper = victim("honours-cancel").start("SELECT pg_sleep(60)");
         sleeper.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(cancel("50 milliseconds", true, "5 seconds", false), sleeper);
+        ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, "5 seconds", FOR_REAL), sleeper);
 
         assertEquals(Action.CANCEL, row.action());
         assertEquals(Outcome.CANCELLED, row.outcome());
@@ -66,7 +72,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim stubborn = victim("ignores-cancel").start(IGNORES_CANCEL);
         stubborn.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(cancel("50 milliseconds", true, "500 milliseconds", false),
+        ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, "500 milliseconds", FOR_REAL),
                 stubborn);
 
         assertEquals(Action.TERMINATE, row.action());
@@ -81,7 +87,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim stubborn = victim("ignores-cancel").start(IGNORES_CANCEL);
         stubborn.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(cancel("50 milliseconds", false, "300 milliseconds", false),
+        ActionRow row = rowFor(cancel("50 milliseconds", CANCEL_ONLY, "300 milliseconds", FOR_REAL),
                 stubborn);
 
         assertEquals(Action.CANCEL, row.action());
@@ -103,7 +109,7 @@ abstract class WardenScenarios extends ScenarioBase {
             Victim sleeper = victim("after-first-look").start("SELECT pg_sleep(60)");
             sleeper.awaitAge("100 milliseconds");
 
-            ActionRow row = rowFor(cancel("50 milliseconds", false, "5 seconds", false),
+            ActionRow row = rowFor(cancel("50 milliseconds", CANCEL_ONLY, "5 seconds", FOR_REAL),
                     sleeper);
 
             assertEquals(Outcome.CANCELLED, row.outcome());
@@ -117,10 +123,10 @@ abstract class WardenScenarios extends ScenarioBase {
     @Test
     void aParallelQueryThatBlocksOneSessionIsReportedAsBlockingOne() throws Exception {
         String table = table("warden_it_parallel_lock");
-        server.execute("INSERT INTO " + table + " VALUES (1)");
+        server.sql().execute("INSERT INTO " + table + " VALUES (1)");
         Victim leader = victim("parallel-blocker");
         leader.execute("SET parallel_setup_cost = 0");
-        leader.execute("SET " + (server.serverVersionNum() >= 160000
+        leader.execute("SET " + (server.version().isAtLeast(16)
                 ? "debug_parallel_query" : "force_parallel_mode") + " = on");
         // The worker scans the table, so it holds a lock on it as well as its leader.
         leader.start("SELECT count(*) FROM " + table + " WHERE pg_sleep(60) IS NOT NULL");
@@ -132,7 +138,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Poll.until("the waiter to wait for the lock", Duration.ofSeconds(20),
                 () -> waitEventType(waiter).equals("Lock"));
 
-        List<ReportRow> report = client().backendReport(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
 
         // pg_blocking_pids names the leader once for itself and once for its worker.
         assertTrue(reportRowFor(report, waiter).blockedBy().stream()
@@ -152,7 +158,7 @@ abstract class WardenScenarios extends ScenarioBase {
                 () -> waitEventType(waiter).equals("Lock"));
         waiter.awaitAge("100 milliseconds");
 
-        List<ReportRow> report = client().backendReport(caller, false);
+        List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
         ReportRow waiting = reportRowFor(report, waiter);
         assertEquals(List.of(holder.pid), waiting.blockedBy());
         assertTrue(waiting.advice().contains("waits for a lock held by pid " + holder.pid),
@@ -160,7 +166,7 @@ abstract class WardenScenarios extends ScenarioBase {
         assertTrue(reportRowFor(report, holder).advice().endsWith("blocks 1 session(s)"),
                 reportRowFor(report, holder).advice());
 
-        List<ActionRow> rows = cancel("50 milliseconds", false, "5 seconds", false);
+        List<ActionRow> rows = cancel("50 milliseconds", CANCEL_ONLY, "5 seconds", FOR_REAL);
 
         assertEquals(Outcome.CANCELLED, rowFor(rows, waiter).outcome());
         assertEquals(SqlState.QUERY_CANCELED.code(), waiter.awaitFailure());
@@ -174,7 +180,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim sleeper = victim("dry-run-sleeper").start("SELECT pg_sleep(60)");
         sleeper.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(cancel("50 milliseconds", true, "1 second", true), sleeper);
+        ActionRow row = rowFor(cancel("50 milliseconds", ESCALATE, "1 second", DRY_RUN), sleeper);
 
         assertEquals(Action.CANCEL, row.action());
         assertEquals(Outcome.DRY_RUN, row.outcome());
@@ -193,7 +199,7 @@ abstract class WardenScenarios extends ScenarioBase {
         idleTx.awaitAge("100 milliseconds");
         aborted.awaitAge("100 milliseconds");
 
-        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
 
         for (Victim v : List.of(idleTx, aborted)) {
             ActionRow row = rowFor(rows, v);
@@ -212,7 +218,7 @@ abstract class WardenScenarios extends ScenarioBase {
     void reapRespectsTheThreshold() throws Exception {
         Victim idleTx = victim("young-tx").idleInTransaction("SELECT 1");
 
-        List<ActionRow> rows = client().reapIdleInTx(caller, "1 hour", false);
+        List<ActionRow> rows = client().reapIdleInTx(caller, "1 hour", FOR_REAL);
 
         assertTrue(rows.stream().noneMatch(r -> r.pid() == idleTx.pid));
         idleTx.assertUsable();
@@ -223,7 +229,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim idleTx = victim("dry-run-tx").idleInTransaction("SELECT 1");
         idleTx.awaitAge("100 milliseconds");
 
-        ActionRow row = rowFor(client().reapIdleInTx(caller, "50 milliseconds", true), idleTx);
+        ActionRow row = rowFor(client().reapIdleInTx(caller, "50 milliseconds", DRY_RUN), idleTx);
 
         assertEquals(Action.TERMINATE, row.action());
         assertEquals(Outcome.DRY_RUN, row.outcome());
@@ -239,10 +245,10 @@ abstract class WardenScenarios extends ScenarioBase {
         }
         idle.get(idle.size() - 1).awaitAge("100 milliseconds");
         // A session's first PL/Java call starts a JVM in it: keep that out of the figure.
-        client().backendReport(caller, false);
+        client().backendReport(caller, EXCLUDE_IDLE);
 
         long started = System.nanoTime();
-        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", false);
+        List<ActionRow> rows = client().reapIdleInTx(caller, "50 milliseconds", FOR_REAL);
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         System.out.println("[pgwarden-it] " + getClass().getSimpleName() + ": reaped "
@@ -261,7 +267,7 @@ abstract class WardenScenarios extends ScenarioBase {
         // stream: the threshold of a microsecond takes it in, were it a client backend.
         try (Walsender walsender = Walsender.start(server, "rule1-walsender")) {
             Victim leader = victim("parallel-leader");
-            String forceParallel = server.serverVersionNum() >= 160000
+            String forceParallel = server.version().isAtLeast(16)
                     ? "debug_parallel_query" : "force_parallel_mode";
             leader.execute("SET parallel_setup_cost = 0");
             leader.execute("SET " + forceParallel + " = on");
@@ -278,8 +284,8 @@ abstract class WardenScenarios extends ScenarioBase {
                     "the walsender " + walsender.pid + " is not among " + others);
 
             List<ActionRow> rows = new ArrayList<>(
-                    cancel("1 microsecond", true, "2 seconds", false));
-            rows.addAll(client().reapIdleInTx(caller, "1 microsecond", false));
+                    cancel("1 microsecond", ESCALATE, "2 seconds", FOR_REAL));
+            rows.addAll(client().reapIdleInTx(caller, "1 microsecond", FOR_REAL));
 
             for (ActionRow row : rows) {
                 assertTrue(clients.contains(row.pid()), "signalled a non-client: " + row);
@@ -318,9 +324,9 @@ abstract class WardenScenarios extends ScenarioBase {
 
         List<ActionRow> rows;
         try (Connection asOperator = server.connect(operator, PASSWORD, "pgwarden-it-op")) {
-            rows = new ArrayList<>(client().reapIdleInTx(asOperator, "50 milliseconds", false));
-            rows.addAll(client().cancelLongRunning(asOperator, "50 milliseconds", true,
-                    "5 seconds", false));
+            rows = new ArrayList<>(client().reapIdleInTx(asOperator, "50 milliseconds", FOR_REAL));
+            rows.addAll(client().cancelLongRunning(asOperator, "50 milliseconds", ESCALATE,
+                    "5 seconds", FOR_REAL));
         }
 
         for (Victim v : List.of(superuserTx, superuserSleeper)) {
@@ -342,18 +348,19 @@ abstract class WardenScenarios extends ScenarioBase {
         idleTx.awaitAge("100 milliseconds");
         sleeper.awaitAge("100 milliseconds");
 
-        refused("threshold", "NULL", () -> cancel(null, false, "5 seconds", false));
-        refused("threshold", "\"00:00:00\"", () -> cancel("0", false, "5 seconds", false));
-        refused("threshold", "\"-00:05:00\"", () -> cancel("-5 minutes", true, "1 s", false));
-        refused("grace", "NULL", () -> cancel("1 ms", true, null, false));
-        refused("grace", "\"-00:00:01\"", () -> cancel("1 ms", true, "-1 second", false));
-        refused("grace", "\"00:11:00\"", () -> cancel("1 ms", true, "11 minutes", false));
-        refused("escalate", "NULL", () -> cancel("1 ms", null, "1 second", false));
-        refused("dry_run", "NULL", () -> cancel("1 ms", false, "1 second", null));
-        refused("threshold", "NULL", () -> client().reapIdleInTx(caller, null, false));
-        refused("threshold", "\"00:00:00\"", () -> client().reapIdleInTx(caller, "0", false));
+        refused("threshold", "NULL", () -> cancel(null, CANCEL_ONLY, "5 seconds", FOR_REAL));
+        refused("threshold", "\"00:00:00\"", () -> cancel("0", CANCEL_ONLY, "5 seconds", FOR_REAL));
+        refused("threshold", "\"-00:05:00\"",
+                () -> cancel("-5 minutes", ESCALATE, "1 s", FOR_REAL));
+        refused("grace", "NULL", () -> cancel("1 ms", ESCALATE, null, FOR_REAL));
+        refused("grace", "\"-00:00:01\"", () -> cancel("1 ms", ESCALATE, "-1 second", FOR_REAL));
+        refused("grace", "\"00:11:00\"", () -> cancel("1 ms", ESCALATE, "11 minutes", FOR_REAL));
+        refused("escalate", "NULL", () -> cancel("1 ms", null, "1 second", FOR_REAL));
+        refused("dry_run", "NULL", () -> cancel("1 ms", CANCEL_ONLY, "1 second", null));
+        refused("threshold", "NULL", () -> client().reapIdleInTx(caller, null, FOR_REAL));
+        refused("threshold", "\"00:00:00\"", () -> client().reapIdleInTx(caller, "0", FOR_REAL));
         refused("threshold", "\"-01:00:00\"",
-                () -> client().reapIdleInTx(caller, "-1 hour", false));
+                () -> client().reapIdleInTx(caller, "-1 hour", FOR_REAL));
         refused("dry_run", "NULL", () -> client().reapIdleInTx(caller, "1 ms", null));
         refused("include_idle", "NULL", () -> client().backendReport(caller, null));
 
@@ -372,7 +379,7 @@ abstract class WardenScenarios extends ScenarioBase {
         Victim idle = victim("report-idle");
         sleeper.awaitAge("10 milliseconds");
 
-        List<ReportRow> active = client().backendReport(caller, false);
+        List<ReportRow> active = client().backendReport(caller, EXCLUDE_IDLE);
 
         int callerPid = pidOf(caller);
         assertTrue(active.stream().noneMatch(r -> r.pid() == callerPid));
@@ -396,7 +403,7 @@ abstract class WardenScenarios extends ScenarioBase {
         assertTrue(reportRowFor(active, idleTx).advice()
                 .startsWith("reap_idle_in_tx would terminate it"));
 
-        List<ReportRow> all = client().backendReport(caller, true);
+        List<ReportRow> all = client().backendReport(caller, INCLUDE_IDLE);
         assertEquals("none: idle", reportRowFor(all, idle).advice());
         assertEquals("idle", reportRowFor(all, idle).state());
     }
@@ -406,7 +413,7 @@ abstract class WardenScenarios extends ScenarioBase {
         String sql = "SELECT pg_sleep(60) /* " + "x".repeat(200) + " */";
         Victim sleeper = victim("long-query").start(sql);
 
-        ReportRow row = reportRowFor(client().backendReport(caller, false), sleeper);
+        ReportRow row = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), sleeper);
 
         assertEquals(sql.substring(0, 100), row.queryPreview());
     }

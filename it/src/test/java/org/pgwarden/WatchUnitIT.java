@@ -39,9 +39,9 @@ class WatchUnitIT {
     @AfterEach
     void cleanUp() throws Exception {
         victims.forEach(Victim::close);
-        server.terminateVictims();
-        if (server.queryBoolean("SELECT to_regclass('warden.policy') IS NOT NULL")) {
-            server.execute("DELETE FROM warden.policy WHERE name = 'it_watch_unit'");
+        Victims.terminateLeftovers(server);
+        if (server.sql().queryBoolean("SELECT to_regclass('warden.policy') IS NOT NULL")) {
+            server.sql().execute("DELETE FROM warden.policy WHERE name = 'it_watch_unit'");
         }
     }
 
@@ -53,9 +53,9 @@ class WatchUnitIT {
                     + " unit: no systemd-analyze (Debian package systemd)");
             Assumptions.abort("no systemd-analyze");
         }
-        assertEquals("", TestServer.run(List.of(analyze.toString(), "verify",
+        assertEquals("", Shell.run(List.of(analyze.toString(), "verify",
                 UNIT.toString()), null).trim());
-        String security = TestServer.run(List.of(analyze.toString(), "security",
+        String security = Shell.run(List.of(analyze.toString(), "security",
                 "--offline=true", UNIT.toString()), null);
         Matcher level = Pattern.compile("Overall exposure level for pgwarden-watch.service:"
                 + " ([0-9.]+)").matcher(security);
@@ -65,10 +65,11 @@ class WatchUnitIT {
 
     @Test
     void itsCommandLineWithTheEnvironmentFileRunsAWatcher() throws Exception {
-        server.installSchema();
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+        server.sql().installSchema();
+        server.sql().execute("INSERT INTO warden.policy"
+                + " (name, kind, threshold, application_name_like)"
                 + " VALUES ('it_watch_unit', 'idle_in_tx', '200 milliseconds', '"
-                + TestServer.VICTIM_APP + "-unit-%')");
+                + Victims.APP_PREFIX + "-unit-%')");
         Map<String, String> env = environmentFile();
         // The sample names a managed server over TLS; the test server is local, plain TCP.
         env.keySet().removeIf(name -> name.startsWith("PGSSL"));
@@ -87,10 +88,11 @@ class WatchUnitIT {
         assertTrue(entrypoint.find(), dockerfile);
         String line = entrypoint.group(1).replace("\\\"", "\"")
                 .replace("/opt/pgwarden/pgwarden-cli.jar", Cli.jar().toString());
-        server.installSchema();
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, application_name_like)"
+        server.sql().installSchema();
+        server.sql().execute("INSERT INTO warden.policy"
+                + " (name, kind, threshold, application_name_like)"
                 + " VALUES ('it_watch_unit', 'idle_in_tx', '200 milliseconds', '"
-                + TestServer.VICTIM_APP + "-unit-%')");
+                + Victims.APP_PREFIX + "-unit-%')");
         Map<String, String> env = new LinkedHashMap<>();
         Matcher defaults = Pattern.compile("(PGWARDEN_[A-Z_]+)=(\"[^\"]*\"|\\S+)")
                 .matcher(dockerfile.substring(dockerfile.indexOf("\nENV ")));
@@ -110,7 +112,7 @@ class WatchUnitIT {
         env.putAll(server.libpqEnvironment());
         env.put("PGWARDEN_INTERVAL", "1s");
         env.put("PGWARDEN_OPTIONS", env.get("PGWARDEN_OPTIONS").replace("9187",
-                String.valueOf(TestServer.freePort())));
+                String.valueOf(LocalCluster.freePort())));
     }
 
     /** {@code command} terminates a victim the policy names, and exits 0 on SIGTERM. */
