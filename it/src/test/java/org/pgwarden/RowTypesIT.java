@@ -33,15 +33,15 @@ class RowTypesIT {
 
     @BeforeAll
     static void installSchema() throws Exception {
-        TestServer.get().installSchema();
+        TestServer.get().sql().installSchema();
     }
 
     @AfterEach
     void cleanUp() throws Exception {
         victims.forEach(Victim::close);
-        server.terminateVictims();
-        server.execute("DELETE FROM warden.policy WHERE name = 'it_rows'");
-        server.execute("DROP TABLE IF EXISTS warden_it_rows_lock");
+        Victims.terminateLeftovers(server);
+        server.sql().execute("DELETE FROM warden.policy WHERE name = 'it_rows'");
+        server.sql().execute("DROP TABLE IF EXISTS warden_it_rows_lock");
     }
 
     @Test
@@ -58,13 +58,13 @@ class RowTypesIT {
 
     @Test
     void anEnforcedRowIsAuditedInEveryColumn() throws Exception {
-        server.execute("CREATE TABLE warden_it_rows_lock (id integer)");
+        server.sql().execute("CREATE TABLE warden_it_rows_lock (id integer)");
         Victim holder = victim("rows-root")
                 .idleInTransaction("LOCK TABLE warden_it_rows_lock IN ACCESS EXCLUSIVE MODE");
         Victim waiter = victim("rows-waiter").start("SELECT count(*) FROM warden_it_rows_lock");
         Poll.until("the waiter to wait for the lock", Duration.ofSeconds(20),
                 () -> waitsForALock(waiter));
-        server.execute("INSERT INTO warden.policy (name, kind, threshold, grace,"
+        server.sql().execute("INSERT INTO warden.policy (name, kind, threshold, grace,"
                 + " application_name) VALUES ('it_rows', 'blockers', '50 milliseconds',"
                 + " '1 second', '" + holder.applicationName + "')");
         waiter.awaitAge("100 milliseconds");
