@@ -13,7 +13,7 @@ import java.time.Duration;
  * it must be. Intervals are read by {@link IntervalRule}, the same text the policy table's
  * trigger runs.
  */
-public final class Arguments {
+final class Arguments {
 
     private Arguments() {
     }

@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param blockedCount for a lock root, how many backends wait behind it; else null
  * @param waitingPids for a lock root, the pids waiting behind it; else null
  */
-public record Candidate(
+record Candidate(
         int pid,
         long backendStartMicros,
         long sinceMicros,

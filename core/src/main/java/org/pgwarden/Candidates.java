@@ -18,7 +18,7 @@ import java.util.List;
  * the transaction's cached pg_stat_activity snapshot is cleared first, in case the caller
  * read it earlier in the same transaction.
  */
-public final class Candidates {
+final class Candidates {
 
     private static final String COLUMNS = """
         a.pid, %s, %s,

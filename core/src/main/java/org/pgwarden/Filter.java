@@ -19,7 +19,7 @@ import java.sql.SQLException;
  * @param query a POSIX regular expression (the ~ operator) for the text of the statement it
  *     runs (state active)
  */
-public record Filter(String usename, String usenameLike, String applicationName,
+record Filter(String usename, String usenameLike, String applicationName,
         String applicationNameLike, String datname, String datnameLike, String memberOf,
         String query) {
 

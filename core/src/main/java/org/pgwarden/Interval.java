@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param text the server's own text form of what the caller wrote, for messages and the log
  * @param duration its fixed length: days of 24 hours, no months (IntervalRule refuses them)
  */
-public record Interval(String text, Duration duration) {
+record Interval(String text, Duration duration) {
 
     /**
      * The length as SQL takes it back, {@code ?::interval}: whole seconds and microseconds,

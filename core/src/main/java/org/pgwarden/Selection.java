@@ -7,7 +7,7 @@ import java.util.List;
  * it when the signal is sent: the same state, and the same start of the query or state whose
  * age was measured.
  */
-public enum Selection {
+enum Selection {
     /** Active in a query: measured from query_start. */
     LONG_RUNNING("a.query_start", List.of(States.ACTIVE), ""),
     /** Idle in a transaction, aborted or not: measured from state_change. */

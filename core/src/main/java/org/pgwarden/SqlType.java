@@ -12,7 +12,7 @@ import java.util.List;
  * type the server's text form, which SQL parses back with the column's own input function in
  * the same session (so DateStyle and IntervalStyle agree).
  */
-public enum SqlType {
+enum SqlType {
     INTEGER("integer"),
     INTEGER_ARRAY("integer[]"),
     TEXT("text"),

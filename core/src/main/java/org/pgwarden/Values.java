@@ -8,7 +8,7 @@ import java.util.List;
  * record's components in the order of its column enum, which a round trip test checks with a
  * row whose values all differ.
  */
-public final class Values {
+final class Values {
 
     private final List<Object> values;
     private int next;

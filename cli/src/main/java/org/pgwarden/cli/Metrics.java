@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.pgwarden.ActionRow;
+import org.pgwarden.States;
 
 /**
  * watch's Prometheus metrics, served on /metrics when --metrics-port is given. Kept whether
@@ -20,8 +21,8 @@ import org.pgwarden.ActionRow;
 final class Metrics implements AutoCloseable {
 
     /** The states of pg_stat_activity, shown at 0 too so that a series never vanishes. */
-    private static final List<String> STATES = List.of("active", "idle",
-            "idle in transaction", "idle in transaction (aborted)", "fastpath function call",
+    private static final List<String> STATES = List.of(States.ACTIVE, States.IDLE,
+            States.IDLE_IN_TRANSACTION, States.IDLE_IN_TRANSACTION_ABORTED, States.FASTPATH,
             "disabled");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.TreeMap;
+import org.pgwarden.States;
 
 /**
  * The client backends of the cluster as a run found them, for the metrics: how many in each
@@ -26,14 +27,13 @@ record SessionSnapshot(Map<String, Integer> byState, double oldestIdleInTransact
         SELECT a.state,
                count(*)::integer,
                coalesce(max(extract(epoch FROM pg_catalog.clock_timestamp() - a.state_change))
-                   FILTER (WHERE a.state IN ('idle in transaction',
-                                             'idle in transaction (aborted)')), 0)::float8,
+                   FILTER (WHERE %s), 0)::float8,
                (count(*) FILTER (WHERE a.wait_event_type = 'Lock'))::integer
         FROM pg_catalog.pg_stat_activity AS a
         WHERE a.backend_type = 'client backend' AND a.state IS NOT NULL
           AND a.pid <> pg_catalog.pg_backend_pid()
         GROUP BY a.state
-        """;
+        """.formatted(States.in("a.state", States.IDLE_IN_ANY_TRANSACTION));
 
     static SessionSnapshot read(Connection conn) throws SQLException {
         Map<String, Integer> byState = new TreeMap<>();
