@@ -218,6 +218,22 @@ GRANT SELECT ON warden.policy TO warden_operator;
 /* The kinds of org.pgwarden.PolicyKind, added again on every install: earlier releases'
    CHECK lacks long_transaction, and is replaced while the rows stay. */
 /* BEGIN GENERATED policy_kind_check: do not edit, see GeneratedSqlTest */
+DO 'DECLARE
+    bad text;
+BEGIN
+    SELECT pg_catalog.string_agg(pg_catalog.to_json(p.name)::text || '' (kind ''
+                                 || pg_catalog.to_json(p.kind)::text || '')'',
+                                 '', '' ORDER BY p.name)
+      INTO bad
+      FROM warden.policy AS p
+     WHERE p.kind NOT IN (''blockers'', ''idle_in_tx'', ''long_running'', ''long_transaction'');
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = ''23514'',
+            MESSAGE = ''warden.policy has rows whose kind this release does not''
+                || '' know: '' || bad,
+            HINT = ''Update or delete those rows, then install again.'';
+    END IF;
+END';
 ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_kind_check;
 ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check
     CHECK (kind IN ('blockers', 'idle_in_tx', 'long_running', 'long_transaction'));
@@ -384,6 +400,22 @@ ALTER TABLE warden.policy ADD COLUMN IF NOT EXISTS mode text NOT NULL DEFAULT 'e
    enforce() refuses a mode it does not know, and an install fails on such a row rather than
    keep it. */
 /* BEGIN GENERATED policy_mode_check: do not edit, see GeneratedSqlTest */
+DO 'DECLARE
+    bad text;
+BEGIN
+    SELECT pg_catalog.string_agg(pg_catalog.to_json(p.name)::text || '' (mode ''
+                                 || pg_catalog.to_json(p.mode)::text || '')'',
+                                 '', '' ORDER BY p.name)
+      INTO bad
+      FROM warden.policy AS p
+     WHERE p.mode NOT IN (''enforce'', ''observe'');
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = ''23514'',
+            MESSAGE = ''warden.policy has rows whose mode this release does not''
+                || '' know: '' || bad,
+            HINT = ''Update or delete those rows, then install again.'';
+    END IF;
+END';
 ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_mode_check;
 ALTER TABLE warden.policy ADD CONSTRAINT policy_mode_check
     CHECK (mode IN ('enforce', 'observe'));

@@ -10,6 +10,8 @@ public enum SqlState {
     INVALID_PARAMETER_VALUE("22023"),
     /** The audit log cannot be written: the caller's transaction is read-only. */
     READ_ONLY_SQL_TRANSACTION("25006"),
+    /** An install finds warden.policy rows its CHECKs would refuse (a kind or mode unknown). */
+    CHECK_VIOLATION("23514"),
     /** pgwarden's home in this cluster is another database (Home). */
     OBJECT_NOT_IN_PREREQUISITE_STATE("55000"),
     /** pgwarden's tables are not installed in this database. */

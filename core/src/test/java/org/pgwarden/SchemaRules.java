@@ -46,18 +46,42 @@ final class SchemaRules {
 
     /** The CHECK on warden.policy.kind: the kinds of {@link PolicyKind}. */
     static String kindCheck() {
-        return """
-            ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_kind_check;
-            ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check
-                CHECK (kind IN (%s));""".formatted(PolicyKind.literals());
+        return check("kind", "policy_kind_check", PolicyKind.literals());
     }
 
     /** The CHECK on warden.policy.mode: the modes of {@link PolicyMode}. */
     static String modeCheck() {
+        return check("mode", "policy_mode_check", PolicyMode.literals());
+    }
+
+    /*
+     * Re-added on every install, so that an upgrade widens it. A row it would refuse (the
+     * owner dropped the CHECK, or a newer release wrote it before a downgrade) fails the
+     * install: named first, as JSON strings, so that the DBA knows which rows to fix and a
+     * name cannot print lines of its own.
+     */
+    private static String check(String column, String constraint, String literals) {
         return """
-            ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS policy_mode_check;
-            ALTER TABLE warden.policy ADD CONSTRAINT policy_mode_check
-                CHECK (mode IN (%s));""".formatted(PolicyMode.literals());
+            DO 'DECLARE
+                bad text;
+            BEGIN
+                SELECT pg_catalog.string_agg(pg_catalog.to_json(p.name)::text || '' (%1$s ''
+                                             || pg_catalog.to_json(p.%1$s)::text || '')'',
+                                             '', '' ORDER BY p.name)
+                  INTO bad
+                  FROM warden.policy AS p
+                 WHERE p.%1$s NOT IN (%3$s);
+                IF bad IS NOT NULL THEN
+                    RAISE EXCEPTION USING ERRCODE = ''%5$s'',
+                        MESSAGE = ''warden.policy has rows whose %1$s this release does not''
+                            || '' know: '' || bad,
+                        HINT = ''Update or delete those rows, then install again.'';
+                END IF;
+            END';
+            ALTER TABLE warden.policy DROP CONSTRAINT IF EXISTS %2$s;
+            ALTER TABLE warden.policy ADD CONSTRAINT %2$s
+                CHECK (%1$s IN (%4$s));""".formatted(column, constraint,
+                literals.replace("'", "''"), literals, SqlState.CHECK_VIOLATION.code());
     }
 
     /**

@@ -55,17 +55,25 @@ class DocTranscriptsIT {
     private record Session(String name, Connection connection, int pid, Future<?> running) {
     }
 
+    /*
+     * A cluster of its own: the transcripts show cluster-wide views (horizon_report lists
+     * every slot, the standby fixture's among them) and leave a slot and a prepared
+     * transaction behind, which would hold back the other suites' horizon.
+     */
     @BeforeAll
     static void installPgwarden() throws Exception {
-        server = TestServer.get();
+        server = TestServer.startLocal("pgwarden-it-docs", "");
         Scripts.installInServer(server, "DocTranscriptsIT");
         admin = connect("pgwarden-doc-setup");
     }
 
     @AfterAll
-    static void closeAdmin() throws SQLException {
+    static void stopCluster() throws Exception {
         if (admin != null) {
             admin.close();
+        }
+        if (server != null) {
+            server.stop();
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.pgwarden.BackendReport;
 import org.pgwarden.BlockerTerminator;
 import org.pgwarden.Enforcer;
+import org.pgwarden.Escape;
 import org.pgwarden.HorizonReport;
 import org.pgwarden.IdleTransactionReaper;
 import org.pgwarden.Installation;
@@ -183,11 +184,11 @@ public final class Main {
     /** What the server said besides the result, as psql shows it. */
     private static void notices(Connection conn, PrintStream err) {
         for (String notice : Notices.drain()) {
-            err.println("NOTICE:  " + notice);
+            err.println("NOTICE:  " + Escape.controls(notice));
         }
         try {
             for (SQLWarning w = conn.getWarnings(); w != null; w = w.getNextWarning()) {
-                err.println("WARNING:  " + w.getMessage());
+                err.println("WARNING:  " + Escape.controls(w.getMessage()));
             }
         } catch (SQLException e) {
             // a closed connection has none to show

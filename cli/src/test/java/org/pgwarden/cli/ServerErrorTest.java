@@ -28,12 +28,20 @@ class ServerErrorTest {
 
     @Test
     void aQuotedValueWithANewlineNeitherCutsTheMessageNorForgesADetail() {
-        String message = "database \"x\n  Detail: forged\" does not exist";
-        PSQLException e = fromServer(message, null);
+        PSQLException e = fromServer("database \"x\n  Detail: forged\" does not exist", null);
 
         assertTrue(e.getMessage().contains("\n  Detail: forged"), e.getMessage());
-        assertEquals(message, ServerError.message(e));
+        assertEquals("database \"x\\n  Detail: forged\" does not exist", ServerError.message(e));
         assertNull(ServerError.detail(e));
+    }
+
+    @Test
+    void aNameWithALineBreakInTheDetailCannotPrintALineOfItsOwn() {
+        PSQLException e = fromServer("home is elsewhere",
+                "database \"app\nDETAIL: forged\npgwarden: 3 sessions terminated\" is home");
+
+        assertEquals("database \"app\\nDETAIL: forged\\npgwarden: 3 sessions terminated\""
+                + " is home", ServerError.detail(e));
     }
 
     @Test
