@@ -50,36 +50,15 @@ public record ActionRow(
         WAITING_PIDS("waiting_pids", SqlType.INTEGER_ARRAY, false, false),
         POLICY("policy", SqlType.TEXT, false, false);
 
-        private final String sqlName;
-        private final SqlType type;
-        private final boolean shown;
-        private final boolean notNull;
+        private final Spec spec;
 
         Column(String sqlName, SqlType type, boolean shown, boolean notNull) {
-            this.sqlName = sqlName;
-            this.type = type;
-            this.shown = shown;
-            this.notNull = notNull;
+            this.spec = new Spec(sqlName, type, shown, notNull);
         }
 
         @Override
-        public String sqlName() {
-            return sqlName;
-        }
-
-        @Override
-        public SqlType type() {
-            return type;
-        }
-
-        @Override
-        public boolean shown() {
-            return shown;
-        }
-
-        @Override
-        public boolean notNull() {
-            return notNull;
+        public Spec spec() {
+            return spec;
         }
 
         @Override

@@ -25,32 +25,15 @@ final class AuditLog {
         RUN_ID("run_id", SqlType.UUID),
         FUNCTION("function", SqlType.TEXT);
 
-        private final String sqlName;
-        private final SqlType type;
+        private final Spec spec;
 
         RunColumn(String sqlName, SqlType type) {
-            this.sqlName = sqlName;
-            this.type = type;
+            this.spec = new Spec(sqlName, type, false, true);
         }
 
         @Override
-        public String sqlName() {
-            return sqlName;
-        }
-
-        @Override
-        public SqlType type() {
-            return type;
-        }
-
-        @Override
-        public boolean shown() {
-            return false;
-        }
-
-        @Override
-        public boolean notNull() {
-            return true;
+        public Spec spec() {
+            return spec;
         }
 
         @Override

@@ -62,29 +62,15 @@ public record HorizonRow(
         HELD_FOR("held_for", SqlType.INTERVAL, true),
         ADVICE("advice", SqlType.TEXT, true);
 
-        private final String sqlName;
-        private final SqlType type;
-        private final boolean shown;
+        private final Spec spec;
 
         Column(String sqlName, SqlType type, boolean shown) {
-            this.sqlName = sqlName;
-            this.type = type;
-            this.shown = shown;
+            this.spec = new Spec(sqlName, type, shown, false);
         }
 
         @Override
-        public String sqlName() {
-            return sqlName;
-        }
-
-        @Override
-        public SqlType type() {
-            return type;
-        }
-
-        @Override
-        public boolean shown() {
-            return shown;
+        public Spec spec() {
+            return spec;
         }
 
         @Override

@@ -10,17 +10,34 @@ package org.pgwarden;
  */
 public interface RowColumn<R> {
 
-    /** The column's SQL name. */
-    String sqlName();
+    /**
+     * What a column is, apart from its value.
+     *
+     * @param sqlName the column's SQL name
+     * @param shown whether the runner's aligned table shows it: the columns a person reads
+     *     first
+     * @param notNull whether a table that stores the column (warden.action_log) declares it
+     *     NOT NULL
+     */
+    record Spec(String sqlName, SqlType type, boolean shown, boolean notNull) {
+    }
 
-    SqlType type();
+    Spec spec();
 
-    /** Whether the runner's aligned table shows it: the columns a person reads first. */
-    boolean shown();
+    default String sqlName() {
+        return spec().sqlName();
+    }
 
-    /** Whether a table that stores the column (warden.action_log) declares it NOT NULL. */
+    default SqlType type() {
+        return spec().type();
+    }
+
+    default boolean shown() {
+        return spec().shown();
+    }
+
     default boolean notNull() {
-        return false;
+        return spec().notNull();
     }
 
     /** The column's value in {@code row}, in the Java type {@link SqlType} names. */
