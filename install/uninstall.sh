@@ -37,7 +37,7 @@ DROP VIEW IF EXISTS warden.action_summary;
 DROP TABLE IF EXISTS warden.action_log, warden.policy, warden.exemption,
     warden.enforce_lock;
 DROP FUNCTION IF EXISTS warden.check_policy_intervals(), warden.stamp_action(),
-    warden.record_actions(json), warden.backends_due(text, interval),
+    warden.record_actions(json),
     warden.interval_problem(text, interval), warden.check_match_columns(),
     warden.concurrent_index_builds();
 DO $$

@@ -145,8 +145,8 @@ CREATE FUNCTION warden.enforce_json(dry_run boolean)
 /*
  * Most scheduled runs find nothing to do, and every pg_cron run is a new session whose first
  * Java call starts a JVM (docs/benchmarks.md). So each function first asks plain SQL whether
- * anything could be selected (warden.backends_due in schema.sql, generated from the core's
- * selection), and starts Java only then. The question is wider than Java's: it ignores
+ * anything could be selected (the generated regions below: the core's selection, written out
+ * by the build's GeneratedSql), and starts Java only then. The question is wider than Java's: it ignores
  * filters, exemptions and privileges, and for blockers asks only whether any backend waits
  * for a lock (the roots Java looks for are found from those waits). Like Java it asks about
  * client backends only: a streaming walsender is always active since its
@@ -169,7 +169,16 @@ CREATE FUNCTION warden.cancel_long_running(
                     OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
                     OR warden.interval_problem(''grace'', grace) IS NOT NULL
                 THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
-                WHEN warden.backends_due(''long_running'', threshold)
+                WHEN
+/* BEGIN GENERATED long_running_due: do not edit, see GeneratedSqlTest */
+                    EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.backend_type = ''client backend''
+                          AND a.state = ''active''
+                          AND a.query_start < pg_catalog.clock_timestamp()
+                              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
+                          AND a.pid <> pg_catalog.pg_backend_pid())
+/* END GENERATED long_running_due */
                 THEN warden.cancel_long_running_json(threshold, escalate, grace, dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';
@@ -185,7 +194,16 @@ CREATE FUNCTION warden.reap_idle_in_tx(
             CASE WHEN dry_run IS NULL OR only_blocking IS NULL
                     OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
                 THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
-                WHEN warden.backends_due(''idle_in_tx'', threshold)
+                WHEN
+/* BEGIN GENERATED idle_in_tx_due: do not edit, see GeneratedSqlTest */
+                    EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.backend_type = ''client backend''
+                          AND a.state IN (''idle in transaction'', ''idle in transaction (aborted)'')
+                          AND a.state_change < pg_catalog.clock_timestamp()
+                              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
+                          AND a.pid <> pg_catalog.pg_backend_pid())
+/* END GENERATED idle_in_tx_due */
                 THEN warden.reap_idle_in_tx_json(threshold, dry_run, only_blocking)
                 ELSE ''[]''
             END::pg_catalog.json)';
@@ -201,7 +219,12 @@ CREATE FUNCTION warden.terminate_blockers(
             CASE WHEN dry_run IS NULL
                     OR warden.interval_problem(''threshold'', min_wait) IS NOT NULL
                     OR warden.interval_problem(''grace'', grace) IS NOT NULL
-                    OR warden.backends_due(''blockers'', min_wait)
+                    OR
+/* BEGIN GENERATED blockers_due: do not edit, see GeneratedSqlTest */
+                    EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.wait_event_type = ''Lock'')
+/* END GENERATED blockers_due */
                 THEN warden.terminate_blockers_json(min_wait, grace, dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';
@@ -218,14 +241,25 @@ CREATE FUNCTION warden.end_long_transactions(
                     OR warden.interval_problem(''threshold'', threshold) IS NOT NULL
                     OR warden.interval_problem(''grace'', grace) IS NOT NULL
                 THEN warden.end_long_transactions_json(threshold, grace, dry_run)
-                WHEN warden.backends_due(''long_transaction'', threshold)
+                WHEN
+/* BEGIN GENERATED long_transaction_due: do not edit, see GeneratedSqlTest */
+                    EXISTS (
+                        SELECT FROM pg_catalog.pg_stat_activity AS a
+                        WHERE a.backend_type = ''client backend''
+                          AND a.state IN (''active'', ''fastpath function call'', ''idle in transaction'', ''idle in transaction (aborted)'')
+                          AND CASE WHEN a.state = ''idle in transaction (aborted)''
+                               THEN coalesce(a.xact_start, a.query_start)
+                               ELSE a.xact_start END < pg_catalog.clock_timestamp()
+                              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
+                          AND a.pid <> pg_catalog.pg_backend_pid())
+/* END GENERATED long_transaction_due */
                 THEN warden.end_long_transactions_json(threshold, grace, dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';
 
-/* The same for every enabled policy at once: warden.backends_due is true for a kind this
-   release lacks and for a threshold it refuses, which Java refuses naming the policy. A NULL
-   dry_run goes to Java. */
+/* The same for every enabled policy at once. A kind this release lacks and a threshold or
+   grace it refuses go to Java, which refuses them naming the policy; so does a NULL
+   dry_run. */
 CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
     RETURNS SETOF warden.action_row LANGUAGE sql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -234,8 +268,39 @@ CREATE FUNCTION warden.enforce(dry_run boolean DEFAULT false)
             CASE WHEN dry_run IS NULL OR EXISTS (
                     SELECT FROM warden.policy AS p
                     WHERE p.enabled
-                      AND (warden.interval_problem(''grace'', p.grace) IS NOT NULL
-                           OR warden.backends_due(p.kind, p.threshold)))
+                      AND (
+/* BEGIN GENERATED enforce_unknown_kind: do not edit, see GeneratedSqlTest */
+                       p.kind NOT IN (''blockers'', ''idle_in_tx'', ''long_running'', ''long_transaction'')
+/* END GENERATED enforce_unknown_kind */
+                           OR warden.interval_problem(''threshold'', p.threshold) IS NOT NULL
+                           OR warden.interval_problem(''grace'', p.grace) IS NOT NULL))
+                THEN warden.enforce_json(dry_run)
+                WHEN
+/* BEGIN GENERATED enforce_due: do not edit, see GeneratedSqlTest */
+                    EXISTS (
+                        SELECT FROM warden.policy AS p
+                        JOIN pg_catalog.pg_stat_activity AS a ON CASE p.kind
+                            WHEN ''blockers'' THEN a.wait_event_type = ''Lock''
+                            WHEN ''idle_in_tx'' THEN a.backend_type = ''client backend''
+                                  AND a.state IN (''idle in transaction'', ''idle in transaction (aborted)'')
+                                  AND a.state_change < pg_catalog.clock_timestamp()
+                                      - (extract(epoch FROM p.threshold)::float8 * interval ''1 second'')
+                                  AND a.pid <> pg_catalog.pg_backend_pid()
+                            WHEN ''long_running'' THEN a.backend_type = ''client backend''
+                                  AND a.state = ''active''
+                                  AND a.query_start < pg_catalog.clock_timestamp()
+                                      - (extract(epoch FROM p.threshold)::float8 * interval ''1 second'')
+                                  AND a.pid <> pg_catalog.pg_backend_pid()
+                            WHEN ''long_transaction'' THEN a.backend_type = ''client backend''
+                                  AND a.state IN (''active'', ''fastpath function call'', ''idle in transaction'', ''idle in transaction (aborted)'')
+                                  AND CASE WHEN a.state = ''idle in transaction (aborted)''
+                                       THEN coalesce(a.xact_start, a.query_start)
+                                       ELSE a.xact_start END < pg_catalog.clock_timestamp()
+                                      - (extract(epoch FROM p.threshold)::float8 * interval ''1 second'')
+                                  AND a.pid <> pg_catalog.pg_backend_pid()
+                        END
+                        WHERE p.enabled)
+/* END GENERATED enforce_due */
                 THEN warden.enforce_json(dry_run)
                 ELSE ''[]''
             END::pg_catalog.json)';

@@ -91,55 +91,6 @@ COMMENT ON FUNCTION warden.interval_problem(text, interval) IS
 if v is acceptable, else what it must be. An interval is a fixed length: days count as 24
 hours; month and year parts, mixed signs and infinity are refused.';
 
-/* What the SQL wrappers (functions.sql) ask before they start a JVM: whether a policy of a
-   kind with a threshold could select any backend now. Most scheduled runs find nothing to
-   do, and every pg_cron run is a new session whose first Java call starts a JVM. Generated
-   from the core's definitions (org.pgwarden.PolicyKind.couldSelect: the state sets of
-   Selection, the interval reading of IntervalRule), so that it and the Java selection
-   cannot drift; wider than the selection, never narrower. True for a threshold
-   warden.interval_problem refuses and for a kind this release lacks: Java refuses them. */
-/* BEGIN GENERATED backends_due: do not edit, see GeneratedSqlTest */
-CREATE OR REPLACE FUNCTION warden.backends_due(kind text, threshold interval)
-    RETURNS boolean LANGUAGE sql STABLE
-    SET search_path = pg_catalog, pg_temp
-    AS 'SELECT CASE
-    WHEN warden.interval_problem(''threshold'', threshold) IS NOT NULL THEN true
-    WHEN kind = ''blockers'' THEN EXISTS (
-        SELECT FROM pg_catalog.pg_stat_activity AS a
-        WHERE a.wait_event_type = ''Lock'')
-    WHEN kind = ''idle_in_tx'' THEN EXISTS (
-        SELECT FROM pg_catalog.pg_stat_activity AS a
-        WHERE a.backend_type = ''client backend''
-          AND a.state IN (''idle in transaction'', ''idle in transaction (aborted)'')
-          AND a.state_change < pg_catalog.clock_timestamp()
-              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
-          AND a.pid <> pg_catalog.pg_backend_pid())
-    WHEN kind = ''long_running'' THEN EXISTS (
-        SELECT FROM pg_catalog.pg_stat_activity AS a
-        WHERE a.backend_type = ''client backend''
-          AND a.state = ''active''
-          AND a.query_start < pg_catalog.clock_timestamp()
-              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
-          AND a.pid <> pg_catalog.pg_backend_pid())
-    WHEN kind = ''long_transaction'' THEN EXISTS (
-        SELECT FROM pg_catalog.pg_stat_activity AS a
-        WHERE a.backend_type = ''client backend''
-          AND a.state IN (''active'', ''fastpath function call'', ''idle in transaction'', ''idle in transaction (aborted)'')
-          AND CASE WHEN a.state = ''idle in transaction (aborted)''
-               THEN coalesce(a.xact_start, a.query_start)
-               ELSE a.xact_start END < pg_catalog.clock_timestamp()
-              - (extract(epoch FROM threshold)::float8 * interval ''1 second'')
-          AND a.pid <> pg_catalog.pg_backend_pid())
-    ELSE true
-END';
-/* END GENERATED backends_due */
-COMMENT ON FUNCTION warden.backends_due(text, interval) IS
-'Internal: whether a policy of this kind with this threshold could select a backend now
-(ignoring filters, exemptions and privileges), or Java must see the call; the SQL wrappers
-start a JVM only then.';
-REVOKE ALL ON FUNCTION warden.backends_due(text, interval) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION warden.backends_due(text, interval) TO warden_operator;
-
 /* Created with its default rows only once, so that an upgrade keeps what the operator
    added, changed or deleted. A default row's pattern is the tool's name with its _ made
    literal (chr(92) is the backslash, which this file must not contain), then anything. */

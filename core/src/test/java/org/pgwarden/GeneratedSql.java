@@ -29,7 +29,6 @@ final class GeneratedSql {
     static {
         ENTRIES.put("sql/schema.sql#home_claim", SchemaRules::homeClaim);
         ENTRIES.put("sql/schema.sql#interval_problem", SchemaRules::intervalProblem);
-        ENTRIES.put("sql/schema.sql#backends_due", SchemaRules::backendsDue);
         ENTRIES.put("sql/schema.sql#policy_kind_check", SchemaRules::kindCheck);
         ENTRIES.put("sql/schema.sql#policy_mode_check", SchemaRules::modeCheck);
         ENTRIES.put("sql/schema.sql#exemption_warnings", SchemaRules::exemptionWarnings);
@@ -39,6 +38,16 @@ final class GeneratedSql {
         ENTRIES.put("sql/functions.sql#backend_row", () -> chomp(RowTypesSql.backendRow()));
         ENTRIES.put("sql/functions.sql#horizon_row", () -> chomp(RowTypesSql.horizonRow()));
         ENTRIES.put("sql/functions.sql#action_row", () -> chomp(RowTypesSql.actionRow()));
+        ENTRIES.put("sql/functions.sql#long_running_due",
+                () -> SchemaRules.due(PolicyKind.LONG_RUNNING, "threshold"));
+        ENTRIES.put("sql/functions.sql#idle_in_tx_due",
+                () -> SchemaRules.due(PolicyKind.IDLE_IN_TX, "threshold"));
+        ENTRIES.put("sql/functions.sql#blockers_due",
+                () -> SchemaRules.due(PolicyKind.BLOCKERS, "min_wait"));
+        ENTRIES.put("sql/functions.sql#long_transaction_due",
+                () -> SchemaRules.due(PolicyKind.LONG_TRANSACTION, "threshold"));
+        ENTRIES.put("sql/functions.sql#enforce_unknown_kind", SchemaRules::enforceUnknownKind);
+        ENTRIES.put("sql/functions.sql#enforce_due", SchemaRules::enforceDue);
         ENTRIES.put("sql/generated/backend_report.sql", ReportFunction::statements);
         ENTRIES.put("sql/generated/horizon_report.sql", HorizonFunction::statements);
     }

@@ -28,8 +28,6 @@ class GeneratedSqlTest {
     private static final boolean REGENERATE = Boolean.getBoolean("pgwarden.regenerate");
     private static final Pattern MARKER =
             Pattern.compile("^/\\* (BEGIN|END) GENERATED (\\w+)[: ]", Pattern.MULTILINE);
-    private static final Pattern DUE_KIND =
-            Pattern.compile("warden\\.backends_due\\(''(\\w+)''");
 
     @Test
     void everyGeneratedFileAndRegionIsWhatItsGeneratorWrites() throws IOException {
@@ -85,18 +83,6 @@ class GeneratedSqlTest {
         }
         assertEquals(new TreeSet<>(GeneratedSql.ENTRIES.keySet()), found,
                 "every generated region and file in sql/ is one GeneratedSql names");
-    }
-
-    /** The wrappers name kinds when they ask warden.backends_due: kinds the core has. */
-    @Test
-    void theWrappersAskAboutKindsTheCoreHas() throws IOException {
-        Matcher m = DUE_KIND.matcher(read(BASE.resolve("sql/functions.sql")));
-        int asked = 0;
-        while (m.find()) {
-            assertTrue(PolicyKind.fromSql(m.group(1)) != null, m.group(1));
-            asked++;
-        }
-        assertEquals(4, asked);
     }
 
     /** {@code text} with region {@code region}'s lines replaced by {@code generated}. */

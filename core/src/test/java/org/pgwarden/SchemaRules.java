@@ -84,29 +84,40 @@ final class SchemaRules {
                 literals.replace("'", "''"), literals, SqlState.CHECK_VIOLATION.code());
     }
 
-    /**
-     * warden.backends_due: what the SQL wrappers ask before they start a JVM, one CASE branch
-     * per {@link PolicyKind}, each its {@link PolicyKind#couldSelect}. True for what Java
-     * must see: a threshold the interval rule refuses (Java raises 22023 for it, and the
-     * comparison could overflow: CASE decides in order) and a kind this release lacks.
+    /*
+     * The SQL wrappers' "could anything be due?" (sql/functions.sql), written into each
+     * function's body rather than called: a wrapper is a SQL function whose statement is
+     * planned on every call, and a nested function holding every kind's question was planned
+     * whole on every call too (enforce() with nothing to do took twice as long). Each text is
+     * PolicyKind#couldSelect, quoted for the single-quoted body it sits in.
      */
-    static String backendsDue() {
-        StringBuilder cases = new StringBuilder();
+
+    /** The pre-check of one kind's function: a backend it could select exists. */
+    static String due(PolicyKind kind, String threshold) {
+        return body("EXISTS (\n    SELECT FROM pg_catalog.pg_stat_activity AS a\n    WHERE "
+                + kind.couldSelect(threshold).replace("\n", "\n    ") + ")", 20);
+    }
+
+    /** enforce()'s: some enabled policy could select some backend, whatever its kind. */
+    static String enforceDue() {
+        StringBuilder sql = new StringBuilder("EXISTS (\n    SELECT FROM warden.policy AS p\n"
+                + "    JOIN pg_catalog.pg_stat_activity AS a ON CASE p.kind");
         for (PolicyKind kind : PolicyKind.values()) {
-            cases.append("\n    WHEN kind = ").append(kind.literal()).append(" THEN EXISTS (")
-                    .append("\n        SELECT FROM pg_catalog.pg_stat_activity AS a")
-                    .append("\n        WHERE ")
-                    .append(kind.couldSelect("threshold").replace("\n", "\n        "))
-                    .append(')');
+            sql.append("\n        WHEN ").append(kind.literal()).append(" THEN ")
+                    .append(kind.couldSelect("p.threshold").replace("\n", "\n            "));
         }
-        return """
-            CREATE OR REPLACE FUNCTION warden.backends_due(kind text, threshold interval)
-                RETURNS boolean LANGUAGE sql STABLE
-                SET search_path = pg_catalog, pg_temp
-                AS 'SELECT CASE
-                WHEN warden.interval_problem(''threshold'', threshold) IS NOT NULL THEN true%s
-                ELSE true
-            END';""".formatted(cases.toString().replace("'", "''"));
+        return body(sql.append("\n    END\n    WHERE p.enabled)").toString(), 20);
+    }
+
+    /** enforce()'s test for a kind this release lacks, which only Java may refuse. */
+    static String enforceUnknownKind() {
+        return body("p.kind NOT IN (" + PolicyKind.literals() + ")", 23);
+    }
+
+    /** {@code sql} quoted for a single-quoted function body, each line indented. */
+    private static String body(String sql, int indent) {
+        String pad = " ".repeat(indent);
+        return pad + sql.replace("'", "''").replace("\n", "\n" + pad);
     }
 
     /*
