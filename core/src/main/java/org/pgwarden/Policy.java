@@ -22,15 +22,6 @@ import java.util.List;
 record Policy(String name, PolicyKind kind, String threshold, boolean escalate, String grace,
         Filter filter, PolicyMode mode) {
 
-    /*
-     * The kinds' SQL names, for tests that write policy rows; the core reads kinds as
-     * PolicyKind.
-     */
-    static final String IDLE_IN_TX = PolicyKind.IDLE_IN_TX.sql();
-    static final String LONG_RUNNING = PolicyKind.LONG_RUNNING.sql();
-    static final String BLOCKERS = PolicyKind.BLOCKERS.sql();
-    static final String LONG_TRANSACTION = PolicyKind.LONG_TRANSACTION.sql();
-
     /* In the order of PolicyKind, which says why. */
     private static final String ENABLED = """
         SELECT name, kind, threshold::text, escalate, grace::text,

@@ -139,7 +139,7 @@ abstract class ExemptionScenarios extends ScenarioBase {
     void aRoleDroppedAfterItsRowWasWrittenMatchesNothingAndBreaksNothing() throws Exception {
         String group = role("warden_it_gone_group");
         exemption("it_gone", "member_of", group);
-        insertPolicy("it_gone", Policy.IDLE_IN_TX, "member_of", group);
+        insertPolicy("it_gone", PolicyKind.IDLE_IN_TX.sql(), "member_of", group);
         server.sql().execute("DROP ROLE " + group);
         Victim v = victim("gone-group-tx").idleInTransaction("SELECT 1");
         v.awaitAge("100 milliseconds");
@@ -168,8 +168,8 @@ abstract class ExemptionScenarios extends ScenarioBase {
         Victim outsider = victimNamed(quotedRole("warden_it_outsider"), "it-policy")
                 .start("SELECT pg_sleep(60)");
         awaitAges(List.of(named, lookalike, sleeper, outsider), List.of());
-        insertPolicy("it_ab", Policy.IDLE_IN_TX, "usename", "warden_it_a_b");
-        insertPolicy("it_group", Policy.LONG_RUNNING, "member_of", group);
+        insertPolicy("it_ab", PolicyKind.IDLE_IN_TX.sql(), "usename", "warden_it_a_b");
+        insertPolicy("it_group", PolicyKind.LONG_RUNNING.sql(), "member_of", group);
 
         List<ReportRow> report = client().backendReport(caller, EXCLUDE_IDLE);
         List<ActionRow> dry = client().enforce(caller, DRY_RUN);

@@ -34,7 +34,7 @@ class InServerLongTransactionIT extends LongTransactionScenarios {
     @Test
     void aRunWithNoTransactionDueStartsNoJvm() throws Exception {
         assumeMinimumServerVersion(14, "pg_backend_memory_contexts exists from 14 on");
-        policy("it_tx_later", Policy.LONG_TRANSACTION, "1 hour");
+        policy("it_tx_later", PolicyKind.LONG_TRANSACTION.sql(), "1 hour");
         Victim idleTx = victim("tx-not-yet-due").idleInTransaction("SELECT 1");
         Victim busy = victim("tx-busy-not-yet-due").start("SELECT pg_sleep(60)");
         idleTx.awaitAge(THRESHOLD);

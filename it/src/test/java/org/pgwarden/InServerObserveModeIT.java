@@ -30,7 +30,7 @@ class InServerObserveModeIT extends ObserveModeScenarios {
     @Test
     void anObservingPolicyAddsNoWaitsToTheStatementTimeoutCheck() throws Exception {
         // Armed, its escalation could wait 10 minutes, which a 3 second timeout refuses.
-        policy("it_watch_grace", Policy.LONG_RUNNING, "observe", "obs-grace");
+        policy("it_watch_grace", PolicyKind.LONG_RUNNING.sql(), "observe", "obs-grace");
         server.sql().execute("UPDATE warden.policy SET escalate = true, grace = '10 minutes'"
                 + " WHERE name = 'it_watch_grace'");
         Victim slow = victim("obs-grace").start("SELECT pg_sleep(60)");

@@ -34,9 +34,9 @@ class InServerPolicyIT extends PolicyScenarios {
     @Test
     void aScheduledRunWithNothingToDoStartsNoJvm() throws Exception {
         assumeMinimumServerVersion(14, "pg_backend_memory_contexts");
-        policy("it_roots_later", Policy.BLOCKERS, "1 hour", CANCEL_ONLY, null);
-        policy("it_idle_later", Policy.IDLE_IN_TX, "1 hour", CANCEL_ONLY, null);
-        policy("it_slow_later", Policy.LONG_RUNNING, "1 hour", CANCEL_ONLY, null);
+        policy("it_roots_later", PolicyKind.BLOCKERS.sql(), "1 hour", CANCEL_ONLY, null);
+        policy("it_idle_later", PolicyKind.IDLE_IN_TX.sql(), "1 hour", CANCEL_ONLY, null);
+        policy("it_slow_later", PolicyKind.LONG_RUNNING.sql(), "1 hour", CANCEL_ONLY, null);
         Victim idleTx = victim("not-yet-due").idleInTransaction("SELECT 1");
 
         try (Connection scheduled = server.connect()) {
@@ -55,7 +55,8 @@ class InServerPolicyIT extends PolicyScenarios {
     @Test
     void aStreamingWalsenderStartsNoJvmInAScheduledRun() throws Exception {
         assumeMinimumServerVersion(14, "pg_backend_memory_contexts");
-        policy("it_slow_walsender", Policy.LONG_RUNNING, "50 milliseconds", CANCEL_ONLY, null);
+        policy("it_slow_walsender", PolicyKind.LONG_RUNNING.sql(),
+                "50 milliseconds", CANCEL_ONLY, null);
         try (Walsender walsender = Walsender.start(server, "jvm-walsender");
                 Connection scheduled = server.connect()) {
             // Active since its START_REPLICATION, as long as the standby streams.

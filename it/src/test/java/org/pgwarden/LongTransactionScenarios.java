@@ -130,7 +130,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
 
     @Test
     void aLongTransactionPolicyEndsAFastPathCallAsEndLongTransactionsDoes() throws Exception {
-        policy("it_tx_fastpath", Policy.LONG_TRANSACTION, THRESHOLD);
+        policy("it_tx_fastpath", PolicyKind.LONG_TRANSACTION.sql(), THRESHOLD);
         // Nothing else is due: in the server, enforce()'s plain SQL question alone decides
         // whether Java runs at all.
         Victim fastPath = victim("tx-policy-fastpath").idleInTransaction("SELECT 1");
@@ -209,10 +209,10 @@ abstract class LongTransactionScenarios extends ScenarioBase {
     @Test
     void aLongTransactionPolicyEndsWhatTheStatePoliciesLeaveAndComesAfterThem()
             throws Exception {
-        policy("it_tx", Policy.LONG_TRANSACTION, THRESHOLD);
+        policy("it_tx", PolicyKind.LONG_TRANSACTION.sql(), THRESHOLD);
         // Longer than any pause of the leak's checks: only it_tx may take the leak.
-        policy("it_idle", Policy.IDLE_IN_TX, "1 second");
-        policy("it_slow", Policy.LONG_RUNNING, "1 hour");
+        policy("it_idle", PolicyKind.IDLE_IN_TX.sql(), "1 second");
+        policy("it_slow", PolicyKind.LONG_RUNNING.sql(), "1 hour");
         Victim idleTx = victim("tx-policy-idle").idleInTransaction("SELECT 1");
         Victim inBlock = victim("tx-policy-block").idleInTransaction("SELECT 1");
         inBlock.start("SELECT pg_sleep(60)");
@@ -253,7 +253,7 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         // What a dropped CHECK, or a newer release's row, would leave behind.
         Victim idleTx = victim("tx-unknown").idleInTransaction("SELECT 1");
         idleTx.awaitAge(THRESHOLD);
-        policy("it_idle", Policy.IDLE_IN_TX, THRESHOLD);
+        policy("it_idle", PolicyKind.IDLE_IN_TX.sql(), THRESHOLD);
         server.sql().execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_kind_check");
         try {
             server.sql().execute("INSERT INTO warden.policy (name, kind, threshold)"
@@ -278,15 +278,15 @@ abstract class LongTransactionScenarios extends ScenarioBase {
         server.sql().execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_kind_check");
         server.sql().execute("ALTER TABLE warden.policy ADD CONSTRAINT policy_kind_check"
                 + " CHECK (kind IN ('idle_in_tx', 'long_running', 'blockers'))");
-        policy("it_kept", Policy.IDLE_IN_TX, "1 hour");
+        policy("it_kept", PolicyKind.IDLE_IN_TX.sql(), "1 hour");
         SQLException old = assertThrows(SQLException.class,
-                () -> policy("it_tx", Policy.LONG_TRANSACTION, "1 hour"));
+                () -> policy("it_tx", PolicyKind.LONG_TRANSACTION.sql(), "1 hour"));
         assertEquals("23514", old.getSQLState());
 
         server.sql().installSchema();
         server.sql().installSchema();
 
-        policy("it_tx", Policy.LONG_TRANSACTION, "1 hour");
+        policy("it_tx", PolicyKind.LONG_TRANSACTION.sql(), "1 hour");
         assertEquals("2", server.sql().queryString(
                 "SELECT count(*) FROM warden.policy WHERE name IN ('it_kept', 'it_tx')"));
     }

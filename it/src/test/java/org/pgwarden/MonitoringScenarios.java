@@ -83,8 +83,8 @@ abstract class MonitoringScenarios extends ScenarioBase {
     @Test
     void enforceSendsOneNotificationForItsWholeRunNamingItsPolicies() throws Exception {
         Listener listener = listen("warden");
-        notifyPolicy("it_notify_idle", Policy.IDLE_IN_TX);
-        notifyPolicy("it_notify_slow", Policy.LONG_RUNNING);
+        notifyPolicy("it_notify_idle", PolicyKind.IDLE_IN_TX.sql());
+        notifyPolicy("it_notify_slow", PolicyKind.LONG_RUNNING.sql());
         Victim idle = victim("notify-enforce-idle").idleInTransaction("SELECT 1");
         Victim slow = victim("notify-enforce-slow").start("SELECT pg_sleep(60)");
         idle.awaitAge("100 milliseconds");

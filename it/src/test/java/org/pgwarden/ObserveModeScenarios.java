@@ -27,8 +27,8 @@ abstract class ObserveModeScenarios extends ScenarioBase {
 
     @Test
     void anObservingPolicySignalsNothingAndAuditsItsDryRuns() throws Exception {
-        policy("it_watch_idle", Policy.IDLE_IN_TX, "observe", "obs-idle");
-        policy("it_watch_slow", Policy.LONG_RUNNING, "observe", "obs-slow");
+        policy("it_watch_idle", PolicyKind.IDLE_IN_TX.sql(), "observe", "obs-idle");
+        policy("it_watch_slow", PolicyKind.LONG_RUNNING.sql(), "observe", "obs-slow");
         Victim idle = victim("obs-idle").idleInTransaction("SELECT 1");
         Victim slow = victim("obs-slow").start("SELECT pg_sleep(60)");
         idle.awaitAge("100 milliseconds");
@@ -57,8 +57,8 @@ abstract class ObserveModeScenarios extends ScenarioBase {
     @Test
     void aBackendAnObservingPolicySelectedIsStillActedOnByAnEnforcingOne() throws Exception {
         // By name the observing policy comes first, and would otherwise keep the backend.
-        policy("it_a_watch", Policy.IDLE_IN_TX, "observe", "obs-both");
-        policy("it_b_arm", Policy.IDLE_IN_TX, "enforce", "obs-both");
+        policy("it_a_watch", PolicyKind.IDLE_IN_TX.sql(), "observe", "obs-both");
+        policy("it_b_arm", PolicyKind.IDLE_IN_TX.sql(), "enforce", "obs-both");
         Victim idle = victim("obs-both").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
 
@@ -80,7 +80,7 @@ abstract class ObserveModeScenarios extends ScenarioBase {
 
     @Test
     void aDryRunOfEnforceStillAuditsNothing() throws Exception {
-        policy("it_watch_dry", Policy.IDLE_IN_TX, "observe", "obs-dry");
+        policy("it_watch_dry", PolicyKind.IDLE_IN_TX.sql(), "observe", "obs-dry");
         Victim idle = victim("obs-dry").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
 
@@ -96,10 +96,10 @@ abstract class ObserveModeScenarios extends ScenarioBase {
         // for enforce, nor for observe.
         Victim idle = victim("obs-unknown").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
-        policy("it_enforce_idle", Policy.IDLE_IN_TX, "enforce", "obs-unknown");
+        policy("it_enforce_idle", PolicyKind.IDLE_IN_TX.sql(), "enforce", "obs-unknown");
         server.sql().execute("ALTER TABLE warden.policy DROP CONSTRAINT policy_mode_check");
         try {
-            policy("it_future_mode", Policy.IDLE_IN_TX, "audit-only", "obs-unknown");
+            policy("it_future_mode", PolicyKind.IDLE_IN_TX.sql(), "audit-only", "obs-unknown");
 
             SQLException e = assertThrows(SQLException.class,
                     () -> client().enforce(caller, FOR_REAL));

@@ -48,7 +48,7 @@ abstract class PolicyScenarios extends ScenarioBase {
         waiter.awaitAge("100 milliseconds");
         dump.awaitAge("100 milliseconds");
         dumpQuery.awaitAge("100 milliseconds");
-        policy("it_idle", Policy.IDLE_IN_TX, "50 milliseconds", CANCEL_ONLY, "pg_dump%");
+        policy("it_idle", PolicyKind.IDLE_IN_TX.sql(), "50 milliseconds", CANCEL_ONLY, "pg_dump%");
 
         List<ActionRow> rows = new ArrayList<>(
                 client().terminateBlockers(caller, "50 milliseconds", "1 second", FOR_REAL));
@@ -89,7 +89,7 @@ abstract class PolicyScenarios extends ScenarioBase {
     @Test
     void aDryRunHoldsOffNoRealRun() throws Exception {
         // A DBA trials a policy with a dry-run watcher beside pg_cron's real runs.
-        policy("it_dry_lock", Policy.IDLE_IN_TX, "50 milliseconds", CANCEL_ONLY,
+        policy("it_dry_lock", PolicyKind.IDLE_IN_TX.sql(), "50 milliseconds", CANCEL_ONLY,
                 Victims.APP_PREFIX + "-dry-lock%");
         Victim idle = victim("dry-lock").idleInTransaction("SELECT 1");
         idle.awaitAge("100 milliseconds");
@@ -305,13 +305,13 @@ abstract class PolicyScenarios extends ScenarioBase {
     @Test
     void enforceAppliesEachEnabledPolicyAsItWouldAlone() throws Exception {
         String table = table("warden_it_enforce");
-        policy("it_roots", Policy.BLOCKERS, "50 milliseconds", CANCEL_ONLY,
+        policy("it_roots", PolicyKind.BLOCKERS.sql(), "50 milliseconds", CANCEL_ONLY,
                 Victims.APP_PREFIX + "-enf-%");
-        policy("it_idle", Policy.IDLE_IN_TX, "50 milliseconds", CANCEL_ONLY,
+        policy("it_idle", PolicyKind.IDLE_IN_TX.sql(), "50 milliseconds", CANCEL_ONLY,
                 Victims.APP_PREFIX + "-enf-%");
-        policy("it_slow", Policy.LONG_RUNNING, "50 milliseconds", CANCEL_ONLY,
+        policy("it_slow", PolicyKind.LONG_RUNNING.sql(), "50 milliseconds", CANCEL_ONLY,
                 Victims.APP_PREFIX + "-enf-sleeper");
-        policy("it_off", Policy.IDLE_IN_TX, "1 millisecond", CANCEL_ONLY, "%");
+        policy("it_off", PolicyKind.IDLE_IN_TX.sql(), "1 millisecond", CANCEL_ONLY, "%");
         server.sql().execute("UPDATE warden.policy SET enabled = false WHERE name = 'it_off'");
         Victim root = victim("enf-root")
                 .idleInTransaction("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
@@ -348,7 +348,7 @@ abstract class PolicyScenarios extends ScenarioBase {
 
     @Test
     void twoOverlappingEnforceRunsNeverSignalOneBackendTwice() throws Exception {
-        policy("it_slow", Policy.LONG_RUNNING, "50 milliseconds", CANCEL_ONLY,
+        policy("it_slow", PolicyKind.LONG_RUNNING.sql(), "50 milliseconds", CANCEL_ONLY,
                 Victims.APP_PREFIX + "-enf-stubborn");
         server.sql().execute("UPDATE warden.policy SET grace = '3 seconds' WHERE name = 'it_slow'");
         Victim stubborn = victim("enf-stubborn").start(IGNORES_CANCEL);
@@ -386,7 +386,7 @@ abstract class PolicyScenarios extends ScenarioBase {
     @Test
     void theReportShowsBlockingExemptionsAndWhatThePoliciesWouldDo() throws Exception {
         String table = table("warden_it_report_policy");
-        policy("it_idle", Policy.IDLE_IN_TX, "1 hour", CANCEL_ONLY,
+        policy("it_idle", PolicyKind.IDLE_IN_TX.sql(), "1 hour", CANCEL_ONLY,
                 Victims.APP_PREFIX + "-report-%");
         Victim holder = victim("report-holder")
                 .idleInTransaction("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");

@@ -57,7 +57,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim plain = victim("cic-plain").start("SELECT pg_sleep(60)");
         build.awaitAge("100 milliseconds");
         plain.awaitAge("100 milliseconds");
-        insertPolicy("it_cic", Policy.LONG_RUNNING, Victims.APP_PREFIX + "-cic-%", null);
+        insertPolicy("it_cic", PolicyKind.LONG_RUNNING.sql(), Victims.APP_PREFIX + "-cic-%", null);
 
         ReportRow shown = reportRowFor(client().backendReport(caller, EXCLUDE_IDLE), build);
         List<ActionRow> enforced = client().enforce(caller, FOR_REAL);
@@ -140,7 +140,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim waiter = victim("cic-savepoint-root-waiter")
                 .start("SELECT count(*) FROM " + table);
         waiter.awaitAge("100 milliseconds");
-        insertPolicy("it_roots", Policy.BLOCKERS, Victims.APP_PREFIX + "-cic-%", null);
+        insertPolicy("it_roots", PolicyKind.BLOCKERS.sql(), Victims.APP_PREFIX + "-cic-%", null);
 
         List<ActionRow> rows = client().enforce(caller, FOR_REAL);
 
@@ -207,7 +207,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
         Victim other = victim("pattern-other").start("SELECT pg_sleep(60)");
         report.awaitAge("100 milliseconds");
         other.awaitAge("100 milliseconds");
-        insertPolicy("it_nightly", Policy.LONG_RUNNING, Victims.APP_PREFIX + "-pattern-%",
+        insertPolicy("it_nightly", PolicyKind.LONG_RUNNING.sql(), Victims.APP_PREFIX + "-pattern-%",
                 "(?i)/[*] NIGHTLY [*]/");
 
         List<ReportRow> shown = client().backendReport(caller, EXCLUDE_IDLE);
@@ -258,7 +258,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
                 () -> exemption("it_broken", "(unbalanced"));
         assertRefused(inserted, "(unbalanced", "parentheses () not balanced");
 
-        insertPolicy("it_fine", Policy.IDLE_IN_TX, "it-fine", "^SELECT");
+        insertPolicy("it_fine", PolicyKind.IDLE_IN_TX.sql(), "it-fine", "^SELECT");
         PSQLException updated = assertThrows(PSQLException.class, () -> server.sql().execute(
                 "UPDATE warden.policy SET query = 'a{2,1}' WHERE name = 'it_fine'"));
         assertRefused(updated, "a{2,1}", "invalid repetition count(s)");
@@ -270,7 +270,7 @@ abstract class QueryPatternScenarios extends ScenarioBase {
     void aBrokenPatternWrittenWithTriggersOffIsRefusedBeforeTheFirstSignal() throws Exception {
         // Policies apply blockers, idle_in_tx, long_running: the idle one would act before
         // the long_running one's pattern is first compiled.
-        insertPolicy("it_first", Policy.IDLE_IN_TX, Victims.APP_PREFIX + "-smuggled-%",
+        insertPolicy("it_first", PolicyKind.IDLE_IN_TX.sql(), Victims.APP_PREFIX + "-smuggled-%",
                 null);
         try (Connection owner = server.connect(); Statement st = owner.createStatement()) {
             st.execute("SET session_replication_role = replica");

@@ -151,7 +151,8 @@ class ReportAdviceIT {
     void anExemptionWinsOverEverything() throws SQLException {
         assertEquals("none: exempt (backup: pg_dump); blocks 1 session(s)",
                 backend("idle in transaction").blocking(1).exempt("backup: pg_dump")
-                        .policy("idle", Policy.IDLE_IN_TX, "00:05:00", false, true).advice());
+                        .policy("idle", PolicyKind.IDLE_IN_TX.sql(),
+                                "00:05:00", false, true).advice());
     }
 
     @Test
@@ -159,25 +160,29 @@ class ReportAdviceIT {
         assertEquals("enforce() policy 'idle' would terminate it now: idle in transaction"
                 + " longer than 00:05:00",
                 backend("idle in transaction")
-                        .policy("idle", Policy.IDLE_IN_TX, "00:05:00", false, true).advice());
+                        .policy("idle", PolicyKind.IDLE_IN_TX.sql(),
+                                "00:05:00", false, true).advice());
         assertEquals("enforce() policy 'slow' would cancel it, and terminate it if it ignores"
                 + " the cancel, once its query runs longer than 01:00:00",
                 backend("active")
-                        .policy("slow", Policy.LONG_RUNNING, "01:00:00", true, false).advice());
+                        .policy("slow", PolicyKind.LONG_RUNNING.sql(),
+                                "01:00:00", true, false).advice());
         assertEquals("enforce() policy 'slow' would cancel it once its query runs longer than"
                 + " 01:00:00",
                 backend("active")
-                        .policy("slow", Policy.LONG_RUNNING, "01:00:00", false, false)
+                        .policy("slow", PolicyKind.LONG_RUNNING.sql(), "01:00:00", false, false)
                         .advice());
         assertEquals("enforce() policy 'roots' would terminate it now: a session waits for"
                 + " its lock longer than 00:00:30; blocks 3 session(s)",
                 backend("idle").blocking(3)
-                        .policy("roots", Policy.BLOCKERS, "00:00:30", false, true).advice());
+                        .policy("roots", PolicyKind.BLOCKERS.sql(),
+                                "00:00:30", false, true).advice());
         assertEquals("enforce() policy 'roots' would cancel it now, and terminate it if it"
                 + " ignores the cancel: a session waits for its lock longer than 00:00:30;"
                 + " blocks 1 session(s)",
                 backend("active").blocking(1)
-                        .policy("roots", Policy.BLOCKERS, "00:00:30", false, true).advice());
+                        .policy("roots", PolicyKind.BLOCKERS.sql(),
+                                "00:00:30", false, true).advice());
     }
 
     @Test
@@ -187,7 +192,7 @@ class ReportAdviceIT {
                 + " than 00:01:00; it only observes: enforce() signals nothing and logs a dry"
                 + " run; blocks 1 session(s)",
                 backend("active").blocking(1)
-                        .policy("watch", Policy.LONG_RUNNING, "00:01:00", false, true)
+                        .policy("watch", PolicyKind.LONG_RUNNING.sql(), "00:01:00", false, true)
                         .advice());
     }
 
